@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Orleans.GvmRaft.Silo;
+
+namespace Orleans.GvmRaft.Client.Cluster;
+
+/// <summary>
+/// The options every cluster command shares: where the silo's gateway is and which cluster it
+/// belongs to. Defaults match a silo started with no configuration; GVM_GATEWAY_PORT,
+/// GVM_CLUSTER_ID and GVM_SERVICE_ID override them.
+/// </summary>
+public sealed class ClusterOptionsBinder
+{
+    private readonly GvmSiloOptions _defaults = new();
+
+    private readonly Option<int> _gatewayPort;
+    private readonly Option<string> _clusterId;
+    private readonly Option<string> _serviceId;
+
+    /// <summary>Creates the options.</summary>
+    public ClusterOptionsBinder()
+    {
+        _gatewayPort = new Option<int>("--gateway-port")
+        {
+            Description = "Gateway port of a silo on this machine (env GVM_GATEWAY_PORT).",
+            Recursive = true,
+            DefaultValueFactory = _ => int.TryParse(Environment.GetEnvironmentVariable("GVM_GATEWAY_PORT"), out int port) ? port : _defaults.GatewayPort,
+        };
+        _clusterId = new Option<string>("--cluster-id")
+        {
+            Description = "Cluster id of the silo (env GVM_CLUSTER_ID).",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GVM_CLUSTER_ID") ?? _defaults.ClusterId,
+        };
+        _serviceId = new Option<string>("--service-id")
+        {
+            Description = "Service id of the silo (env GVM_SERVICE_ID).",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GVM_SERVICE_ID") ?? _defaults.ServiceId,
+        };
+    }
+
+    /// <summary>Adds the options to <paramref name="root"/>, from where every subcommand sees them.</summary>
+    public void AddTo(RootCommand root)
+    {
+        root.Options.Add(_gatewayPort);
+        root.Options.Add(_clusterId);
+        root.Options.Add(_serviceId);
+    }
+
+    /// <summary>Connects to the cluster the parsed options name.</summary>
+    public Task<ClusterConnection> ConnectAsync(ParseResult result, CancellationToken cancellationToken) =>
+        ClusterConnection.ConnectAsync(result.GetValue(_gatewayPort), result.GetValue(_clusterId)!, result.GetValue(_serviceId)!, cancellationToken);
+}

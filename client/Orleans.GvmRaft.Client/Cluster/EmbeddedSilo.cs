@@ -1,0 +1,38 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.GvmRaft.Silo;
+
+namespace Orleans.GvmRaft.Client.Cluster;
+
+/// <summary>The embedded default: a silo with in-memory storage inside this process, on free loopback ports.</summary>
+public static class EmbeddedSilo
+{
+    /// <summary>Starts the silo and returns a connection whose client calls it in-process.</summary>
+    public static async Task<ClusterConnection> StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.SiloPort)}"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.GatewayPort)}"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.ClusterId)}"] = "gvm-embedded",
+        });
+        builder.Logging.ClearProviders();
+        builder.AddGvmSilo();
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return ClusterConnection.ForHostedSilo(host);
+    }
+
+    // The OS hands out a free port for port 0; it is released at once for the silo to bind, a race
+    // that only another process grabbing the very same port in that instant can lose.
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

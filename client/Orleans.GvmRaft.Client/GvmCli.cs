@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Orleans.GvmRaft.Client.Allocate;
+using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Client.Demo;
+using Orleans.GvmRaft.Client.Import;
+using Orleans.GvmRaft.Client.Prompts;
+
+namespace Orleans.GvmRaft.Client;
+
+/// <summary>The <c>gvm</c> command tree.</summary>
+public static class GvmCli
+{
+    /// <summary>Builds the root command with every subcommand.</summary>
+    public static RootCommand Create()
+    {
+        var connection = new ClusterOptionsBinder();
+        var root = new RootCommand("gvm: import prompt sets, query prompts and allocate sampling budgets for GVM-RAFT training on Orleans.")
+        {
+            AllocateCommand.Create(),
+            ImportCommand.Create(connection),
+            PromptCommand.Create(connection),
+            DemoCommand.Create(),
+        };
+        connection.AddTo(root);
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+}

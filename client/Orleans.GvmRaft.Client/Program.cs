@@ -1,0 +1,3 @@
+using Orleans.GvmRaft.Client;
+
+return await GvmCli.RunAsync(args, Console.Out, Console.Error);

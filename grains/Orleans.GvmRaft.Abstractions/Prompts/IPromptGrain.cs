@@ -1,0 +1,26 @@
+namespace Orleans.GvmRaft.Prompts;
+
+/// <summary>One prompt, keyed by its stable id: its definition and statistics that persist for the life of the prompt set.</summary>
+public interface IPromptGrain : IGrainWithStringKey
+{
+    /// <summary>Defines the prompt; a repeat with the same definition changes nothing, a different one throws <see cref="PromptConflictException"/>.</summary>
+    Task<DefineOutcome> DefineAsync(PromptDefinition definition);
+
+    /// <summary>The definition, or null when the prompt was never defined.</summary>
+    Task<PromptDefinition?> GetDefinitionAsync();
+
+    /// <summary>Removes a prompt that has no rollouts yet (the undo of a failed import); refuses one with statistics.</summary>
+    Task ForgetAsync();
+
+    /// <summary>Counts a batch of rollouts in; a report id seen before is a no-op. Invalid reports throw and change nothing.</summary>
+    Task<ReportDisposition> RecordRolloutsAsync(RolloutReport report);
+
+    /// <summary>The latest stage-1 estimate, or null when none was reported.</summary>
+    Task<PromptEstimate?> GetEstimateAsync();
+
+    /// <summary>Records the stage-2 count the coordinator allocated.</summary>
+    Task AssignAllocationAsync(AllocationAssignment assignment);
+
+    /// <summary>The whole state, or null when the prompt was never defined.</summary>
+    Task<PromptSnapshot?> GetSnapshotAsync();
+}

@@ -1,0 +1,9 @@
+namespace Orleans.GvmRaft.Prompts;
+
+/// <summary>Everything a prompt grain knows, as <c>gvm prompt show</c> prints it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PromptSnapshot(
+    [property: Id(0)] PromptDefinition Definition,
+    [property: Id(1)] PromptStatistics Statistics,
+    [property: Id(2)] PromptEstimate? LatestEstimate,
+    [property: Id(3)] AllocationAssignment? LastAllocation);

@@ -1,0 +1,63 @@
+namespace Orleans.GvmRaft.Runs;
+
+/// <summary>A training run's configuration: the algorithm, the allocator and its parameters, the budget.</summary>
+/// <param name="Algorithm">RAFT++ or GRPO.</param>
+/// <param name="Allocator">GVM or the uniform baseline.</param>
+/// <param name="Budget">N, stage-2 samples per iteration across the batch.</param>
+/// <param name="BatchSize">B, prompts per iteration.</param>
+/// <param name="Stage1Samples">n0, estimation samples per prompt.</param>
+/// <param name="Alpha">GVM α.</param>
+/// <param name="Beta">GVM β.</param>
+/// <param name="FilterThreshold">T, the accept-rate ceiling (0 = off).</param>
+/// <param name="FilterInsufficient">K, the insufficient-sample floor (0 = off).</param>
+/// <param name="Iterations">How many iterations the run has.</param>
+[GenerateSerializer, Immutable]
+public sealed record RunConfig(
+    [property: Id(0)] TrainingAlgorithm Algorithm = TrainingAlgorithm.RaftPlusPlus,
+    [property: Id(1)] AllocatorKind Allocator = AllocatorKind.Gvm,
+    [property: Id(2)] int Budget = 256,
+    [property: Id(3)] int BatchSize = 32,
+    [property: Id(4)] int Stage1Samples = 8,
+    [property: Id(5)] double Alpha = 1e-3,
+    [property: Id(6)] double Beta = 2.0,
+    [property: Id(7)] double FilterThreshold = 0,
+    [property: Id(8)] double FilterInsufficient = 0,
+    [property: Id(9)] int Iterations = 10)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> with a message that names the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Algorithm))
+        {
+            throw new ArgumentException($"algorithm: unknown value {(int)Algorithm}.");
+        }
+
+        if (!Enum.IsDefined(Allocator))
+        {
+            throw new ArgumentException($"allocator: unknown value {(int)Allocator}.");
+        }
+
+        Require(Budget >= 0, "budget", $"must be >= 0 (got {Budget})");
+        Require(BatchSize >= 1, "batchSize", $"must be >= 1 (got {BatchSize})");
+        Require(Stage1Samples >= 1, "stage1Samples", $"must be >= 1 (got {Stage1Samples})");
+        Require(double.IsFinite(Alpha) && Alpha >= 0, "alpha", $"must be a finite number >= 0 (got {Alpha})");
+        Require(double.IsFinite(Beta), "beta", $"must be a finite number (got {Beta})");
+        Require(
+            double.IsFinite(FilterThreshold) && FilterThreshold >= 0 && FilterThreshold <= 1,
+            "filterThreshold",
+            $"must be in [0, 1], 0 meaning off (got {FilterThreshold})");
+        Require(
+            double.IsFinite(FilterInsufficient) && FilterInsufficient >= 0,
+            "filterInsufficient",
+            $"must be a finite number >= 0, 0 meaning off (got {FilterInsufficient})");
+        Require(Iterations >= 1, "iterations", $"must be >= 1 (got {Iterations})");
+    }
+
+    private static void Require(bool condition, string setting, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"run configuration: {setting} {message}.");
+        }
+    }
+}

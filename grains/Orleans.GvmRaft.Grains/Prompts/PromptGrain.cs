@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Options;
+
+namespace Orleans.GvmRaft.Prompts;
+
+/// <summary>One prompt: its definition and statistics, persisted on every change.</summary>
+public sealed class PromptGrain(
+    [PersistentState("prompt", GvmStorage.Prompts)] IPersistentState<PromptState> state,
+    IOptions<PromptGrainOptions> options) : Grain, IPromptGrain
+{
+    private readonly int _reportIdWindow = options.Value.ReportIdWindow;
+
+    private string PromptId => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public async Task<DefineOutcome> DefineAsync(PromptDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        definition.Validate();
+        if (definition.Id != PromptId)
+        {
+            throw new ArgumentException($"definition of '{definition.Id}' sent to prompt '{PromptId}'.");
+        }
+
+        if (state.State.Definition is { } existing)
+        {
+            return existing == definition ? DefineOutcome.Unchanged : throw new PromptConflictException(PromptId);
+        }
+
+        await CommitAsync(s => s.Definition = definition);
+        return DefineOutcome.Created;
+    }
+
+    /// <inheritdoc />
+    public Task<PromptDefinition?> GetDefinitionAsync() => Task.FromResult(state.State.Definition);
+
+    /// <inheritdoc />
+    public async Task ForgetAsync()
+    {
+        if (state.State.Definition is null)
+        {
+            return;
+        }
+
+        if (state.State.Statistics.ReportsApplied > 0)
+        {
+            throw new InvalidOperationException(
+                $"prompt '{PromptId}' has recorded rollouts; its statistics are kept and it cannot be removed.");
+        }
+
+        await state.ClearStateAsync();
+        state.State = new PromptState();
+    }
+
+    /// <inheritdoc />
+    public async Task<ReportDisposition> RecordRolloutsAsync(RolloutReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        RequireDefined();
+        report.Validate();
+        if (state.State.RecentReportIds.Contains(report.ReportId))
+        {
+            return ReportDisposition.Duplicate;
+        }
+
+        await CommitAsync(s =>
+        {
+            s.Statistics = s.Statistics.With(report);
+            if (report.Stage == RolloutStage.Estimate)
+            {
+                s.LatestEstimate = NextEstimate(s.LatestEstimate, report);
+            }
+
+            s.RecentReportIds.Add(report.ReportId);
+            if (s.RecentReportIds.Count > _reportIdWindow)
+            {
+                s.RecentReportIds.RemoveRange(0, s.RecentReportIds.Count - _reportIdWindow);
+            }
+        });
+        return ReportDisposition.Applied;
+    }
+
+    /// <inheritdoc />
+    public Task<PromptEstimate?> GetEstimateAsync()
+    {
+        RequireDefined();
+        return Task.FromResult(state.State.LatestEstimate);
+    }
+
+    /// <inheritdoc />
+    public async Task AssignAllocationAsync(AllocationAssignment assignment)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        RequireDefined();
+        ArgumentOutOfRangeException.ThrowIfNegative(assignment.Samples);
+        if (state.State.LastAllocation == assignment)
+        {
+            return;
+        }
+
+        await CommitAsync(s => s.LastAllocation = assignment);
+    }
+
+    /// <inheritdoc />
+    public Task<PromptSnapshot?> GetSnapshotAsync()
+    {
+        var s = state.State;
+        return Task.FromResult(s.Definition is null
+            ? null
+            : new PromptSnapshot(s.Definition, s.Statistics, s.LatestEstimate, s.LastAllocation));
+    }
+
+    // Stage-1 reports of the same draw (a run's iteration under one policy version, perhaps split
+    // across workers) add up; a report of a newer draw replaces the estimate.
+    private static PromptEstimate NextEstimate(PromptEstimate? current, RolloutReport report)
+    {
+        var moments = RunningMoments.Of(report.GradNorms);
+        if (current is not null && current.IsSameDraw(report))
+        {
+            return current with
+            {
+                Samples = current.Samples + report.Attempts,
+                Accepted = current.Accepted + report.Acceptances,
+                GradNorms = current.GradNorms.Merge(moments),
+            };
+        }
+
+        return new PromptEstimate(report.RunId, report.Iteration, report.PolicyVersion, report.Attempts, report.Acceptances, moments);
+    }
+
+    private void RequireDefined()
+    {
+        if (state.State.Definition is null)
+        {
+            throw new InvalidOperationException($"unknown prompt '{PromptId}': import it first.");
+        }
+    }
+
+    // Applies a change and persists it; if the write fails the in-memory state is put back, so a
+    // caller that sees the error can retry without anything having been counted.
+    private async Task CommitAsync(Action<PromptState> change)
+    {
+        var before = state.State.Copy();
+        change(state.State);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = before;
+            throw;
+        }
+    }
+}

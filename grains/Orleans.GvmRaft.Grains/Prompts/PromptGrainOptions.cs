@@ -1,0 +1,26 @@
+using Orleans.GvmRaft.Configuration;
+
+namespace Orleans.GvmRaft.Prompts;
+
+/// <summary>Settings of the prompt grains (section <c>Gvm:Prompts</c>).</summary>
+public sealed class PromptGrainOptions : IValidatableOptions
+{
+    /// <inheritdoc />
+    public static string SectionName => "Gvm:Prompts";
+
+    /// <summary>
+    /// How many recent report ids each prompt remembers to refuse a repeat. Workers retry within
+    /// seconds, a prompt sees a few reports an iteration, and the ids are persisted with the
+    /// statistics of every prompt, so a few dozen cover any retry at a small cost per prompt.
+    /// </summary>
+    public int ReportIdWindow { get; set; } = 64;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Validate()
+    {
+        if (ReportIdWindow is < 1 or > 100_000)
+        {
+            yield return $"{SectionName}:ReportIdWindow must be between 1 and 100000 (got {ReportIdWindow}).";
+        }
+    }
+}

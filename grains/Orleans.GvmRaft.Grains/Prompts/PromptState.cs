@@ -1,0 +1,36 @@
+namespace Orleans.GvmRaft.Prompts;
+
+/// <summary>What a prompt grain persists.</summary>
+[GenerateSerializer]
+public sealed class PromptState
+{
+    /// <summary>Null until the prompt is imported.</summary>
+    [Id(0)]
+    public PromptDefinition? Definition { get; set; }
+
+    /// <summary>Lifetime counts and gradient-norm moments.</summary>
+    [Id(1)]
+    public PromptStatistics Statistics { get; set; } = PromptStatistics.Empty;
+
+    /// <summary>The latest stage-1 estimate.</summary>
+    [Id(2)]
+    public PromptEstimate? LatestEstimate { get; set; }
+
+    /// <summary>The last stage-2 allocation.</summary>
+    [Id(3)]
+    public AllocationAssignment? LastAllocation { get; set; }
+
+    /// <summary>Ids of the most recent reports applied, oldest first.</summary>
+    [Id(4)]
+    public List<string> RecentReportIds { get; set; } = [];
+
+    /// <summary>A copy to restore when a write fails, so memory never runs ahead of storage.</summary>
+    public PromptState Copy() => new()
+    {
+        Definition = Definition,
+        Statistics = Statistics,
+        LatestEstimate = LatestEstimate,
+        LastAllocation = LastAllocation,
+        RecentReportIds = [.. RecentReportIds],
+    };
+}

@@ -1,0 +1,25 @@
+using Orleans.GvmRaft.Configuration;
+
+namespace Orleans.GvmRaft.Runs;
+
+/// <summary>Settings of the training-run coordinator (section <c>Gvm:Coordinator</c>).</summary>
+public sealed class CoordinatorOptions : IValidatableOptions
+{
+    /// <inheritdoc />
+    public static string SectionName => "Gvm:Coordinator";
+
+    /// <summary>
+    /// Most prompt-grain calls the coordinator has in flight at once. High enough to hide latency,
+    /// bounded so that a batch of thousands does not flood the silo's queues at once.
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; } = 512;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Validate()
+    {
+        if (MaxConcurrentCalls is < 1 or > 65_536)
+        {
+            yield return $"{SectionName}:MaxConcurrentCalls must be between 1 and 65536 (got {MaxConcurrentCalls}).";
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Orleans.GvmRaft.Configuration;
+
+namespace Orleans.GvmRaft.Silo;
+
+/// <summary>How the silo clusters and stores state (section <c>Gvm:Silo</c>).</summary>
+public sealed class GvmSiloOptions : IValidatableOptions
+{
+    /// <summary>The only storage provider of the embedded default; persistent providers come later by configuration.</summary>
+    public const string MemoryStorage = "Memory";
+
+    /// <inheritdoc />
+    public static string SectionName => "Gvm:Silo";
+
+    /// <summary>Cluster id; silos and clients of one cluster share it.</summary>
+    public string ClusterId { get; set; } = "gvm-local";
+
+    /// <summary>Service id; stable across deployments of the same service, it keys persisted state.</summary>
+    public string ServiceId { get; set; } = "orleans-gvmraft";
+
+    /// <summary>Port silos talk to each other on (loopback).</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port clients connect to (loopback).</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Grain storage: <c>Memory</c> (state lives as long as the silo).</summary>
+    public string Storage { get; set; } = MemoryStorage;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ClusterId))
+        {
+            yield return $"{SectionName}:ClusterId must not be empty.";
+        }
+
+        if (string.IsNullOrWhiteSpace(ServiceId))
+        {
+            yield return $"{SectionName}:ServiceId must not be empty.";
+        }
+
+        if (SiloPort is < 1 or > 65535)
+        {
+            yield return $"{SectionName}:SiloPort must be between 1 and 65535 (got {SiloPort}).";
+        }
+
+        if (GatewayPort is < 1 or > 65535)
+        {
+            yield return $"{SectionName}:GatewayPort must be between 1 and 65535 (got {GatewayPort}).";
+        }
+
+        if (SiloPort == GatewayPort)
+        {
+            yield return $"{SectionName}:SiloPort and {SectionName}:GatewayPort must differ (both {SiloPort}).";
+        }
+
+        if (!string.Equals(Storage, MemoryStorage, StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"{SectionName}:Storage must be '{MemoryStorage}' (got '{Storage}').";
+        }
+    }
+}
