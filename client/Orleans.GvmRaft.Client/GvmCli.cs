@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Orleans.GvmRaft.Client.Allocate;
 using Orleans.GvmRaft.Client.Cluster;
 using Orleans.GvmRaft.Client.Demo;
@@ -26,6 +27,17 @@ public static class GvmCli
     }
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
-        Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var result = Create().Parse(args);
+
+        // A usage error goes to standard error alone: commands like allocate promise that standard
+        // output carries data and nothing else, and a help page there would be read as data.
+        if (result.Action is ParseErrorAction parseError)
+        {
+            parseError.ShowHelp = false;
+        }
+
+        return result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    }
 }

@@ -20,11 +20,14 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     /// <summary>Connects to the silo whose gateway listens on <paramref name="gatewayPort"/> of this machine.</summary>
     /// <exception cref="ClusterUnavailableException">No silo of that cluster answered.</exception>
-    public static async Task<ClusterConnection> ConnectAsync(int gatewayPort, string clusterId, string serviceId, CancellationToken cancellationToken)
+    public static async Task<ClusterConnection> ConnectAsync(
+        int gatewayPort, string clusterId, string serviceId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort, serviceId, clusterId));
+        builder.UseOrleansClient(client => client
+            .UseLocalhostClustering(gatewayPort, serviceId, clusterId)
+            .UseConnectionRetryFilter(new DeadlineRetryFilter(timeout)));
         var host = builder.Build();
         try
         {

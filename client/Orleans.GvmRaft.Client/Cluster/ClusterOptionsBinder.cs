@@ -15,6 +15,7 @@ public sealed class ClusterOptionsBinder
     private readonly Option<int> _gatewayPort;
     private readonly Option<string> _clusterId;
     private readonly Option<string> _serviceId;
+    private readonly Option<double> _connectTimeout;
 
     /// <summary>Creates the options.</summary>
     public ClusterOptionsBinder()
@@ -37,6 +38,12 @@ public sealed class ClusterOptionsBinder
             Recursive = true,
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GVM_SERVICE_ID") ?? _defaults.ServiceId,
         };
+        _connectTimeout = new Option<double>("--connect-timeout")
+        {
+            Description = "Seconds to keep trying to reach the silo before giving up.",
+            Recursive = true,
+            DefaultValueFactory = _ => 10,
+        };
     }
 
     /// <summary>Adds the options to <paramref name="root"/>, from where every subcommand sees them.</summary>
@@ -45,9 +52,19 @@ public sealed class ClusterOptionsBinder
         root.Options.Add(_gatewayPort);
         root.Options.Add(_clusterId);
         root.Options.Add(_serviceId);
+        root.Options.Add(_connectTimeout);
     }
 
     /// <summary>Connects to the cluster the parsed options name.</summary>
-    public Task<ClusterConnection> ConnectAsync(ParseResult result, CancellationToken cancellationToken) =>
-        ClusterConnection.ConnectAsync(result.GetValue(_gatewayPort), result.GetValue(_clusterId)!, result.GetValue(_serviceId)!, cancellationToken);
+    public Task<ClusterConnection> ConnectAsync(ParseResult result, CancellationToken cancellationToken)
+    {
+        double seconds = result.GetValue(_connectTimeout);
+        if (!(seconds > 0 && seconds <= 3600))
+        {
+            throw new ArgumentException($"--connect-timeout must be between 0 and 3600 seconds (got {seconds}).");
+        }
+
+        return ClusterConnection.ConnectAsync(
+            result.GetValue(_gatewayPort), result.GetValue(_clusterId)!, result.GetValue(_serviceId)!, TimeSpan.FromSeconds(seconds), cancellationToken);
+    }
 }

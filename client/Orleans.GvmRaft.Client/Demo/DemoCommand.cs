@@ -57,7 +57,13 @@ public static class DemoCommand
                     Stage1Samples: result.GetValue(stage1),
                     Iterations: result.GetValue(iterations));
                 config.Validate();
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(result.InvocationConfiguration.Output) });
+                var output = result.InvocationConfiguration.Output;
+                var console = AnsiConsole.Create(new AnsiConsoleSettings
+                {
+                    Out = new AnsiConsoleOutput(output),
+                    // Colour only on a terminal; a redirected run gets plain text to read or grep.
+                    Ansi = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+                });
                 await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken);
                 var run = new DemoRun(cluster.Client, console, new SyntheticPolicy(result.GetValue(seed)));
                 await run.ExecuteAsync(set, config, cancellationToken);

@@ -41,7 +41,7 @@ public static class ImportCommand
                     $"imported {summary.Created + summary.Unchanged} prompts from {path}: {summary.Created} new, {summary.Unchanged} already present.");
                 return 0;
             }
-            catch (Exception e) when (e is InputFileException or FileNotFoundException or IOException or PromptConflictException or ClusterUnavailableException)
+            catch (Exception e) when (e is InputFileException or FileNotFoundException or IOException or PromptConflictException or ClusterUnavailableException or ArgumentException)
             {
                 error.WriteLine($"gvm import: {e.Message}");
                 error.WriteLine("gvm import: nothing was imported.");

@@ -29,7 +29,7 @@ public static class PromptCommand
                 result.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(snapshot, GvmJson.Indented));
                 return 0;
             }
-            catch (ClusterUnavailableException e)
+            catch (Exception e) when (e is ClusterUnavailableException or ArgumentException)
             {
                 error.WriteLine($"gvm prompt show: {e.Message}");
                 return 3;

@@ -10,8 +10,12 @@ public sealed record PromptStatistics(
     [property: Id(4)] RunningMoments GradNorms,
     [property: Id(5)] long ReportsApplied)
 {
-    /// <summary>No rollouts yet.</summary>
-    public static PromptStatistics Empty { get; } = new(0, 0, 0, 0, default, 0);
+    /// <summary>
+    /// A new instance with no rollouts. Deliberately not a shared static: Orleans deserialises
+    /// grain state into the instances a fresh state object already holds, so a shared default
+    /// would be overwritten by the first prompt read back from storage.
+    /// </summary>
+    public static PromptStatistics None() => new(0, 0, 0, 0, default, 0);
 
     /// <summary>Beta posterior on the acceptance rate from the lifetime counts.</summary>
     public AcceptRatePosterior Posterior => AcceptRatePosterior.FromCounts(Attempts, Acceptances);

@@ -10,7 +10,7 @@ public sealed class PromptState
 
     /// <summary>Lifetime counts and gradient-norm moments.</summary>
     [Id(1)]
-    public PromptStatistics Statistics { get; set; } = PromptStatistics.Empty;
+    public PromptStatistics Statistics { get; set; } = PromptStatistics.None();
 
     /// <summary>The latest stage-1 estimate.</summary>
     [Id(2)]
