@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using Orleans.GvmRaft.Client.Allocate;
+using Orleans.GvmRaft.Client.Bench;
 using Orleans.GvmRaft.Client.Cluster;
 using Orleans.GvmRaft.Client.Demo;
 using Orleans.GvmRaft.Client.Import;
@@ -21,6 +22,7 @@ public static class GvmCli
             ImportCommand.Create(connection),
             PromptCommand.Create(connection),
             DemoCommand.Create(),
+            BenchCommand.Create(),
         };
         connection.AddTo(root);
         return root;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using Orleans.GvmRaft.Allocation;
 using Orleans.GvmRaft.Client.Input;
 

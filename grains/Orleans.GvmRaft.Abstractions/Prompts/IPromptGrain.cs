@@ -18,7 +18,10 @@ public interface IPromptGrain : IGrainWithStringKey
     /// <summary>The latest stage-1 estimate, or null when none was reported.</summary>
     Task<PromptEstimate?> GetEstimateAsync();
 
-    /// <summary>Records the stage-2 count the coordinator allocated.</summary>
+    /// <summary>
+    /// Records the stage-2 count the coordinator allocated. It is written with the prompt's next
+    /// statistics write or on deactivation; the coordinator's persisted plan is the record of truth.
+    /// </summary>
     Task AssignAllocationAsync(AllocationAssignment assignment);
 
     /// <summary>The whole state, or null when the prompt was never defined.</summary>

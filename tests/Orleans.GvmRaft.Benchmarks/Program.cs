@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Orleans.GvmRaft.Benchmarks.AllocationBenchmarks).Assembly).Run(args);
