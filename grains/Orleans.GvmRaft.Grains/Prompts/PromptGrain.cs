@@ -150,21 +150,9 @@ public sealed class PromptGrain(
         }
     }
 
-    // Applies a change and persists it; if the write fails the in-memory state is put back, so a
-    // caller that sees the error can retry without anything having been counted.
     private async Task CommitAsync(Action<PromptState> change)
     {
-        var before = state.State.Copy();
-        change(state.State);
-        try
-        {
-            await state.WriteStateAsync();
-            _allocationUnsaved = false;
-        }
-        catch
-        {
-            state.State = before;
-            throw;
-        }
+        await state.CommitAsync(s => s.Copy(), change);
+        _allocationUnsaved = false;
     }
 }

@@ -162,18 +162,5 @@ public sealed class TrainingRunGrain(
         return new RunSnapshot(RunId, config, phase, s.CompletedIterations, [.. s.History], s.CreatedAt);
     }
 
-    private async Task CommitAsync(Action<TrainingRunState> change)
-    {
-        var before = state.State.Copy();
-        change(state.State);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State = before;
-            throw;
-        }
-    }
+    private Task CommitAsync(Action<TrainingRunState> change) => state.CommitAsync(s => s.Copy(), change);
 }
