@@ -4,7 +4,9 @@ using Orleans.GvmRaft.Client.Allocate;
 using Orleans.GvmRaft.Client.Bench;
 using Orleans.GvmRaft.Client.Cluster;
 using Orleans.GvmRaft.Client.Demo;
+using Orleans.GvmRaft.Client.Grade;
 using Orleans.GvmRaft.Client.Import;
+using Orleans.GvmRaft.Client.Model;
 using Orleans.GvmRaft.Client.Prompts;
 
 namespace Orleans.GvmRaft.Client;
@@ -23,6 +25,8 @@ public static class GvmCli
             PromptCommand.Create(connection),
             DemoCommand.Create(),
             BenchCommand.Create(),
+            ModelCommand.Create(),
+            GradeCommand.Create(),
         };
         connection.AddTo(root);
         return root;

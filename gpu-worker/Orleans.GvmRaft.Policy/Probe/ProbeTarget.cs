@@ -1,0 +1,11 @@
+namespace Orleans.GvmRaft.Policy.Probe;
+
+/// <summary>The parameter subset θ_S whose gradient norm the probe measures (DESIGN.md §1, step 1).</summary>
+public enum ProbeTarget
+{
+    /// <summary>The input embedding matrix <c>embed_tokens</c> (the reference's choice).</summary>
+    EmbedTokens,
+
+    /// <summary>The output projection <c>lm_head</c>.</summary>
+    LmHead,
+}
