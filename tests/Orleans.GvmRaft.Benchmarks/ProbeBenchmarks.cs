@@ -24,7 +24,13 @@ public class ProbeBenchmarks
         manual_seed(1);
         _model = new Decoder(new DecoderConfig
         {
-            VocabSize = 32, HiddenSize = 128, IntermediateSize = 344, Layers = 4, Heads = 4, KeyValueHeads = 4, HeadDim = 32,
+            VocabSize = 32,
+            HiddenSize = 128,
+            IntermediateSize = 344,
+            Layers = 4,
+            Heads = 4,
+            KeyValueHeads = 4,
+            HeadDim = 32,
         });
         var random = new Random(1);
         _sequences = [.. Enumerable.Range(0, 32).Select(_ => new ScoredSequence(

@@ -35,7 +35,7 @@ public sealed class Decoder : nn.Module
         }
 
         this.to(Device, dtype);
-        _rotary = new Rotary(config.HeadDim, config.RopeTheta, Device);
+        _rotary = new Rotary(config.HeadDim, config.RopeTheta, config.RopeScaling, Device);
     }
 
     /// <summary>The configuration.</summary>

@@ -36,6 +36,9 @@ public sealed record DecoderConfig
     /// <summary>Rotary base θ.</summary>
     public double RopeTheta { get; init; } = 10000;
 
+    /// <summary>Long-context rescaling of the rotary frequencies.</summary>
+    public RopeScaling RopeScaling { get; init; } = RopeScaling.None;
+
     /// <summary>Whether the output projection is the input embedding.</summary>
     public bool TieWordEmbeddings { get; init; }
 
@@ -95,6 +98,7 @@ public sealed record DecoderConfig
             HeadDim = json["head_dim"]?.GetValue<int?>() ?? (hidden / heads),
             RmsNormEps = json["rms_norm_eps"]?.GetValue<double>() ?? 1e-6,
             RopeTheta = theta,
+            RopeScaling = ReadRopeScaling(json["rope_scaling"] ?? json["rope_parameters"]),
             TieWordEmbeddings = json["tie_word_embeddings"]?.GetValue<bool>() ?? false,
             AttentionBias = modelType == "qwen2" || (json["attention_bias"]?.GetValue<bool>() ?? false),
             MaxPositions = json["max_position_embeddings"]?.GetValue<int>() ?? 2048,
@@ -127,12 +131,43 @@ public sealed record DecoderConfig
             ["hidden_act"] = "silu",
             ["torch_dtype"] = "float32",
         };
+        if (RopeScaling.Type != "default")
+        {
+            json["rope_scaling"] = new JsonObject
+            {
+                ["rope_type"] = RopeScaling.Type,
+                ["factor"] = RopeScaling.Factor,
+                ["low_freq_factor"] = RopeScaling.LowFreqFactor,
+                ["high_freq_factor"] = RopeScaling.HighFreqFactor,
+                ["original_max_position_embeddings"] = RopeScaling.OriginalMaxPositions,
+            };
+        }
+
         if (EosTokenIds.Count > 0)
         {
             json["eos_token_id"] = EosTokenIds.Count == 1 ? EosTokenIds[0] : new JsonArray([.. EosTokenIds.Select(id => (JsonNode?)id)]);
         }
 
         File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static RopeScaling ReadRopeScaling(JsonNode? node)
+    {
+        if (node is not JsonObject scaling)
+        {
+            return RopeScaling.None;
+        }
+
+        string type = (scaling["rope_type"] ?? scaling["type"])?.GetValue<string>() ?? "default";
+        double Get(string name, double fallback) => scaling[name]?.GetValue<double>() ?? fallback;
+        var result = new RopeScaling(
+            type,
+            Get("factor", 1),
+            Get("low_freq_factor", 1),
+            Get("high_freq_factor", 4),
+            Get("original_max_position_embeddings", 8192));
+        result.Apply([1.0]); // an unsupported type fails here, naming itself, not at the first forward pass
+        return result;
     }
 
     private static int Int(JsonObject json, string name, string path) =>

@@ -7,11 +7,19 @@ public sealed class Rotary
 {
     private readonly Tensor _inverseFrequencies;
 
-    /// <summary>Frequencies θ^(−2i/d) for a head of width <paramref name="headDim"/>, in float32.</summary>
-    public Rotary(int headDim, double theta, Device device)
+    /// <summary>Frequencies θ^(−2i/d) for a head of width <paramref name="headDim"/>, rescaled as the config says.</summary>
+    public Rotary(int headDim, double theta, RopeScaling scaling, Device device)
     {
+        // Computed in float32 as the reference does, so default rotary angles match bit for bit.
         var exponents = arange(0, headDim, 2, dtype: ScalarType.Int64).to_type(ScalarType.Float32) / headDim;
-        _inverseFrequencies = (1.0 / pow(tensor(theta, ScalarType.Float32), exponents)).to(device);
+        var frequencies = 1.0 / pow(tensor(theta, ScalarType.Float32), exponents);
+        if (scaling.Type != "default")
+        {
+            double[] scaled = scaling.Apply([.. frequencies.data<float>().Select(f => (double)f)]);
+            frequencies = tensor(scaled.Select(f => (float)f).ToArray());
+        }
+
+        _inverseFrequencies = frequencies.to(device);
     }
 
     /// <summary>cos and sin of shape (B, 1, T, D) for integer positions (B, T).</summary>

@@ -101,7 +101,7 @@ public sealed class Sampler(Decoder model)
             var (sorted, order) = filtered.sort(-1, descending: true);
             var cumulative = sorted.softmax(-1).cumsum(-1);
             var dropSorted = (cumulative - sorted.softmax(-1)).gt(options.TopP);
-            var drop = zeros_like(dropSorted).scatter_(1, order, dropSorted.to_type(ScalarType.Int64)).to_type(ScalarType.Bool);
+            var drop = zeros_like(dropSorted).scatter_(1, order, dropSorted);
             filtered = filtered.masked_fill(drop, double.NegativeInfinity);
         }
 
