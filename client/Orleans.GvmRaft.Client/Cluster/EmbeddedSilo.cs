@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,8 +14,8 @@ public static class EmbeddedSilo
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.SiloPort)}"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.GatewayPort)}"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.SiloPort)}"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.GatewayPort)}"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.ClusterId)}"] = "gvm-embedded",
         });
         builder.Logging.ClearProviders();
@@ -25,14 +23,5 @@ public static class EmbeddedSilo
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return ClusterConnection.ForHostedSilo(host);
-    }
-
-    // The OS hands out a free port for port 0; it is released at once for the silo to bind, a race
-    // that only another process grabbing the very same port in that instant can lose.
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.GvmRaft.Client.Cluster;
 using Orleans.GvmRaft.Silo;
 
 namespace Orleans.GvmRaft.Tests.Cli;
@@ -20,11 +19,11 @@ public sealed class GatewayCommandsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _gatewayPort = FreePort();
+        _gatewayPort = LoopbackPort.Free();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Gvm:Silo:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gvm:Silo:SiloPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gvm:Silo:GatewayPort"] = _gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gvm:Silo:ClusterId"] = _clusterId,
         });
@@ -82,18 +81,11 @@ public sealed class GatewayCommandsTests : IAsyncLifetime
     public async Task NoSiloOnThePortIsAClearError()
     {
         var show = await CliRunner.RunAsync(
-            "prompt", "show", "x", "--connect-timeout", "1", "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            "prompt", "show", "x", "--connect-timeout", "1", "--gateway-port", LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(3, show.ExitCode);
         Assert.Contains("no silo of cluster", show.Error);
     }
 
     private Task<CliRunner.Result> Gvm(params string[] args) =>
         CliRunner.RunAsync([.. args, "--gateway-port", _gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-id", _clusterId]);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
