@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.GvmRaft.Configuration;
 using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
 
 namespace Orleans.GvmRaft.Silo;
@@ -34,6 +35,7 @@ public static class GvmSiloHosting
     {
         services.AddValidatedOptions<PromptGrainOptions>(configuration);
         services.AddValidatedOptions<CoordinatorOptions>(configuration);
+        services.AddValidatedOptions<RolloutQueueOptions>(configuration);
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -19,8 +19,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSiloHost((_, host) =>
         {
-            // A small report-id window, so a test can push an id out of it.
-            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gvm:Prompts:ReportIdWindow"] = "4" });
+            // A small report-id window, so a test can push an id out of it, and a short lease, so a
+            // test can watch one expire.
+            host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Gvm:Prompts:ReportIdWindow"] = "4",
+                ["Gvm:Rollouts:LeaseDuration"] = "00:00:01",
+            });
             host.Services.AddGvmGrainServices(host.Configuration);
         });
         builder.ConfigureSilo((_, silo) => silo.AddGvmStorage());

@@ -1,0 +1,11 @@
+namespace Orleans.GvmRaft.Rollouts;
+
+/// <summary>What the queue did with a worker's results for an item.</summary>
+public enum CompletionDisposition
+{
+    /// <summary>The first results for the item: recorded into the prompt's statistics.</summary>
+    Accepted,
+
+    /// <summary>The item was already completed (a retry, or a slower worker whose lease had expired); nothing changed.</summary>
+    Duplicate,
+}

@@ -1,0 +1,26 @@
+using Orleans.GvmRaft.Prompts;
+
+namespace Orleans.GvmRaft.Rollouts;
+
+/// <summary>
+/// The rollout work of one training run, keyed by run id. Orleans streams broadcast to every
+/// subscriber, so competing workers claim items here instead: a claim leases an item to one
+/// worker, an expired lease is issued again, and the first results for an item win.
+/// </summary>
+public interface IRolloutQueueGrain : IGrainWithStringKey
+{
+    /// <summary>Adds work; an item id already known is ignored, so a retried enqueue is safe.</summary>
+    Task EnqueueAsync(RolloutWorkItem[] items);
+
+    /// <summary>Leases up to <paramref name="max"/> items to <paramref name="workerId"/>: pending ones first, then ones whose lease expired.</summary>
+    Task<RolloutLease[]> ClaimAsync(string workerId, int max);
+
+    /// <summary>
+    /// Records a worker's results for an item into the prompt grain (report id = item id) and marks
+    /// the item done. Results for an item already done are a no-op.
+    /// </summary>
+    Task<CompletionDisposition> CompleteAsync(string itemId, string workerId, RolloutReport report);
+
+    /// <summary>Counts of the items of one iteration and stage.</summary>
+    Task<QueueProgress> GetProgressAsync(int iteration, RolloutStage stage);
+}

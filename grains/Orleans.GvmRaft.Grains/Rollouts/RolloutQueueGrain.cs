@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Options;
+using Orleans.GvmRaft.Prompts;
+
+namespace Orleans.GvmRaft.Rollouts;
+
+/// <summary>The leased rollout work of one run.</summary>
+public sealed class RolloutQueueGrain(
+    [PersistentState("rollouts", GvmStorage.Runs)] IPersistentState<RolloutQueueState> state,
+    IGrainFactory grains,
+    IOptions<RolloutQueueOptions> options,
+    TimeProvider clock) : Grain, IRolloutQueueGrain
+{
+    private readonly RolloutQueueOptions _options = options.Value;
+
+    /// <inheritdoc />
+    public async Task EnqueueAsync(RolloutWorkItem[] items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        string runId = this.GetPrimaryKeyString();
+        foreach (var item in items)
+        {
+            item.Validate();
+            if (item.RunId != runId)
+            {
+                throw new ArgumentException($"work item '{item.ItemId}' belongs to run '{item.RunId}', not '{runId}'.");
+            }
+        }
+
+        var fresh = items.Where(i => !state.State.Items.ContainsKey(i.ItemId)).DistinctBy(i => i.ItemId).ToList();
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
+        await CommitAsync(s =>
+        {
+            // Completed work of iterations before the newest enqueued one is history: drop it so
+            // the queue's state stays the size of the work in flight.
+            int newest = fresh.Max(i => i.Iteration);
+            var history = s.Order.Where(id => s.Items[id].Completed && s.Items[id].Item.Iteration < newest - 1).ToHashSet();
+            s.Order.RemoveAll(history.Contains);
+            foreach (string id in history)
+            {
+                s.Items.Remove(id);
+            }
+
+            foreach (var item in fresh)
+            {
+                s.Items[item.ItemId] = new WorkItemState { Item = item };
+                s.Order.Add(item.ItemId);
+            }
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<RolloutLease[]> ClaimAsync(string workerId, int max)
+    {
+        if (string.IsNullOrWhiteSpace(workerId))
+        {
+            throw new ArgumentException("a claim needs a worker id.");
+        }
+
+        int limit = Math.Clamp(max, 1, _options.MaxClaim);
+        var now = clock.GetUtcNow();
+        var claimable = state.State.Order
+            .Select(id => state.State.Items[id])
+            .Where(i => !i.Completed && (i.WorkerId is null || i.LeaseExpiresAt <= now))
+            .OrderBy(i => i.WorkerId is null ? 0 : 1)
+            .Take(limit)
+            .Select(i => i.Item.ItemId)
+            .ToList();
+        if (claimable.Count == 0)
+        {
+            return [];
+        }
+
+        var expires = now + _options.LeaseDuration;
+        await CommitAsync(s =>
+        {
+            foreach (string id in claimable)
+            {
+                var item = s.Items[id];
+                item.WorkerId = workerId;
+                item.LeaseExpiresAt = expires;
+                item.Attempts++;
+            }
+        });
+        return [.. claimable.Select(id => state.State.Items[id]).Select(i => new RolloutLease(i.Item, workerId, expires, i.Attempts))];
+    }
+
+    /// <inheritdoc />
+    public async Task<CompletionDisposition> CompleteAsync(string itemId, string workerId, RolloutReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (!state.State.Items.TryGetValue(itemId, out var entry))
+        {
+            throw new ArgumentException($"unknown work item '{itemId}'.");
+        }
+
+        if (entry.Completed)
+        {
+            return CompletionDisposition.Duplicate;
+        }
+
+        var item = entry.Item;
+        if (entry.WorkerId is null)
+        {
+            throw new InvalidOperationException($"work item '{itemId}' was never claimed; claim it before reporting results.");
+        }
+
+        if (report.ReportId != item.ItemId || report.RunId != item.RunId || report.Iteration != item.Iteration
+            || report.Stage != item.Stage || report.PolicyVersion != item.PolicyVersion || report.Attempts != item.Count)
+        {
+            throw new ArgumentException(
+                $"results for work item '{itemId}' must carry its id, run, iteration, stage and policy version and {item.Count} attempts.");
+        }
+
+        // The prompt counts the report once by its id, so if this grain fails after the prompt
+        // recorded it, a retry of this call cannot count it twice.
+        await grains.GetGrain<IPromptGrain>(item.PromptId).RecordRolloutsAsync(report);
+        await CommitAsync(s => s.Items[itemId].Completed = true);
+        return CompletionDisposition.Accepted;
+    }
+
+    /// <inheritdoc />
+    public Task<QueueProgress> GetProgressAsync(int iteration, RolloutStage stage)
+    {
+        var now = clock.GetUtcNow();
+        var items = state.State.Items.Values.Where(i => i.Item.Iteration == iteration && i.Item.Stage == stage).ToList();
+        return Task.FromResult(new QueueProgress(
+            items.Count(i => !i.Completed && (i.WorkerId is null || i.LeaseExpiresAt <= now)),
+            items.Count(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now),
+            items.Count(i => i.Completed),
+            items.Count(i => i.Attempts > 1)));
+    }
+
+    private Task CommitAsync(Action<RolloutQueueState> change) => state.CommitAsync(s => s.Copy(), change);
+}

@@ -1,0 +1,33 @@
+using Orleans.GvmRaft.Configuration;
+
+namespace Orleans.GvmRaft.Rollouts;
+
+/// <summary>Settings of the rollout queues (section <c>Gvm:Rollouts</c>).</summary>
+public sealed class RolloutQueueOptions : IValidatableOptions
+{
+    /// <inheritdoc />
+    public static string SectionName => "Gvm:Rollouts";
+
+    /// <summary>
+    /// How long a worker holds an item before it is issued to another. Longer than the slowest
+    /// honest batch of generation, short enough that a dead worker's items do not stall an iteration.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Most items one claim returns.</summary>
+    public int MaxClaim { get; set; } = 256;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Validate()
+    {
+        if (LeaseDuration <= TimeSpan.Zero || LeaseDuration > TimeSpan.FromHours(6))
+        {
+            yield return $"{SectionName}:LeaseDuration must be between 0 and 6 hours (got {LeaseDuration}).";
+        }
+
+        if (MaxClaim is < 1 or > 100_000)
+        {
+            yield return $"{SectionName}:MaxClaim must be between 1 and 100000 (got {MaxClaim}).";
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Orleans.GvmRaft.Rollouts;
+
+/// <summary>What a rollout queue persists: its items in the order they were enqueued.</summary>
+[GenerateSerializer]
+public sealed class RolloutQueueState
+{
+    /// <summary>Items by id.</summary>
+    [Id(0)]
+    public Dictionary<string, WorkItemState> Items { get; set; } = [];
+
+    /// <summary>Item ids, oldest first: claims go in this order.</summary>
+    [Id(1)]
+    public List<string> Order { get; set; } = [];
+
+    /// <summary>A deep copy, for restoring after a failed write.</summary>
+    public RolloutQueueState Copy() => new()
+    {
+        Items = Items.ToDictionary(kv => kv.Key, kv => kv.Value.Copy()),
+        Order = [.. Order],
+    };
+}

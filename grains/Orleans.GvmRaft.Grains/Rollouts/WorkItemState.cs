@@ -1,0 +1,36 @@
+namespace Orleans.GvmRaft.Rollouts;
+
+/// <summary>One item of a queue as persisted: the work, who holds it until when, and whether it is done.</summary>
+[GenerateSerializer]
+public sealed class WorkItemState
+{
+    /// <summary>The work.</summary>
+    [Id(0)]
+    public required RolloutWorkItem Item { get; init; }
+
+    /// <summary>The worker holding the current lease, if any.</summary>
+    [Id(1)]
+    public string? WorkerId { get; set; }
+
+    /// <summary>When the current lease ends.</summary>
+    [Id(2)]
+    public DateTimeOffset LeaseExpiresAt { get; set; }
+
+    /// <summary>How many times the item was leased.</summary>
+    [Id(3)]
+    public int Attempts { get; set; }
+
+    /// <summary>Results were recorded.</summary>
+    [Id(4)]
+    public bool Completed { get; set; }
+
+    /// <summary>A copy, for restoring after a failed write.</summary>
+    public WorkItemState Copy() => new()
+    {
+        Item = Item,
+        WorkerId = WorkerId,
+        LeaseExpiresAt = LeaseExpiresAt,
+        Attempts = Attempts,
+        Completed = Completed,
+    };
+}
