@@ -41,6 +41,9 @@ public sealed class CharTokenizer : ITextTokenizer
     public int VocabSize => Specials + _alphabet.Length;
 
     /// <inheritdoc />
+    int? ITextTokenizer.BosId => BosId;
+
+    /// <inheritdoc />
     public int? EosId => EndId;
 
     /// <inheritdoc />

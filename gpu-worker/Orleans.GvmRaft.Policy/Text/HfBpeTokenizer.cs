@@ -31,6 +31,10 @@ public sealed class HfBpeTokenizer : ITextTokenizer
     /// <inheritdoc />
     public int? EosId { get; }
 
+    /// <inheritdoc />
+    /// <remarks>Chat-formatted prompts start with their own markers; nothing is prepended.</remarks>
+    public int? BosId => null;
+
     /// <summary>Loads <paramref name="path"/>; <paramref name="eosToken"/> names the end-of-sequence token.</summary>
     public static HfBpeTokenizer Load(string path, string? eosToken = null)
     {

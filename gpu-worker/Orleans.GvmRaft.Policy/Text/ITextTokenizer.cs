@@ -6,6 +6,9 @@ public interface ITextTokenizer
     /// <summary>Ids the model's embedding must cover.</summary>
     int VocabSize { get; }
 
+    /// <summary>The id put before every prompt, if the tokenizer uses one.</summary>
+    int? BosId { get; }
+
     /// <summary>The end-of-sequence id, if the tokenizer has one.</summary>
     int? EosId { get; }
 
