@@ -8,6 +8,7 @@ using Orleans.GvmRaft.Client.Grade;
 using Orleans.GvmRaft.Client.Import;
 using Orleans.GvmRaft.Client.Model;
 using Orleans.GvmRaft.Client.Prompts;
+using Orleans.GvmRaft.Client.Train;
 
 namespace Orleans.GvmRaft.Client;
 
@@ -27,6 +28,7 @@ public static class GvmCli
             BenchCommand.Create(),
             ModelCommand.Create(),
             GradeCommand.Create(),
+            TrainCommand.Create(),
         };
         connection.AddTo(root);
         return root;

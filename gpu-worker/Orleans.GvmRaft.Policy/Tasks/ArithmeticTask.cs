@@ -4,7 +4,7 @@ namespace Orleans.GvmRaft.Policy.Tasks;
 
 /// <summary>
 /// The embedded default's task: sums and differences whose difficulty grows with the number of
-/// digits and of operations, e.g. <c>7+5=</c> (difficulty 1) to <c>4821-907+66=</c> (difficulty 6).
+/// digits and of operations, from <c>7+5=</c> (difficulty 1) to <c>482-90+6=</c> (difficulty 6).
 /// A small decoder learns the easy ones quickly and the hard ones slowly, so acceptance rates
 /// spread over (0, 1) — the setting where spending samples unevenly can pay.
 /// </summary>
@@ -28,18 +28,26 @@ public static class ArithmeticTask
     }
 
     /// <summary>
-    /// A problem of the given difficulty: difficulties 1–3 are one operation on 1–3 digit numbers,
-    /// 4–6 two operations on 2–4 digit numbers.
+    /// A problem of the given difficulty, as digits of each number in order: 1: 1±1, 2: 2±1,
+    /// 3: 2±2, 4: 1±1±1, 5: 2±2±1, 6: 3±2±1.
     /// </summary>
     public static ArithmeticProblem Create(string id, int difficulty, Random random)
     {
-        int operations = difficulty <= 3 ? 1 : 2;
-        int digits = difficulty <= 3 ? difficulty : difficulty - 2;
-        long value = Number(digits, random);
-        string text = value.ToString(CultureInfo.InvariantCulture);
-        for (int op = 0; op < operations; op++)
+        int[] digits = difficulty switch
         {
-            long operand = Number(digits, random);
+            1 => [1, 1],
+            2 => [2, 1],
+            3 => [2, 2],
+            4 => [1, 1, 1],
+            5 => [2, 2, 1],
+            6 => [3, 2, 1],
+            _ => throw new ArgumentOutOfRangeException(nameof(difficulty), difficulty, "difficulty must be between 1 and 6."),
+        };
+        long value = Number(digits[0], random);
+        string text = value.ToString(CultureInfo.InvariantCulture);
+        foreach (int width in digits.Skip(1))
+        {
+            long operand = Number(width, random);
             bool add = random.Next(2) == 0 || operand > value;
             value = add ? value + operand : value - operand;
             text += (add ? "+" : "-") + operand.ToString(CultureInfo.InvariantCulture);

@@ -88,7 +88,8 @@ public sealed class PolicyTrainer : IDisposable
             clipFraction,
             gradNorm,
             kl.item<float>(),
-            (long)count);
+            (long)count,
+            -(logProbs.detach() * tokens).sum().item<float>() / count);
     }
 
     /// <summary>log π(ids[t + 1] | ids[≤ t]) for every position, (B, L − 1).</summary>

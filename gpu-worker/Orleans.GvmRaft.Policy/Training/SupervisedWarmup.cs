@@ -11,7 +11,7 @@ namespace Orleans.GvmRaft.Policy.Training;
 /// </summary>
 public static class SupervisedWarmup
 {
-    /// <summary>Trains <paramref name="steps"/> steps on random mini-batches of <paramref name="examples"/>; returns the last step's loss.</summary>
+    /// <summary>Trains <paramref name="steps"/> steps on random mini-batches of <paramref name="examples"/>; returns the last step's token-mean NLL.</summary>
     public static double Run(
         Decoder model,
         ITextTokenizer tokenizer,
@@ -28,7 +28,7 @@ public static class SupervisedWarmup
         for (int step = 0; step < steps; step++)
         {
             var batch = Enumerable.Range(0, batchSize).Select(_ => sequences[random.Next(sequences.Length)]).ToList();
-            loss = trainer.RaftStep(batch).Loss;
+            loss = trainer.RaftStep(batch).Nll;
         }
 
         return loss;

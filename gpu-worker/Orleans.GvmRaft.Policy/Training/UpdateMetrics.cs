@@ -7,4 +7,5 @@ namespace Orleans.GvmRaft.Policy.Training;
 /// <param name="GradNorm">Global gradient norm before clipping.</param>
 /// <param name="Kl">Token-mean k3 KL estimate to the reference policy (0 without one).</param>
 /// <param name="Tokens">Response tokens in the batch.</param>
-public sealed record UpdateMetrics(double Loss, double MeanRatio, double ClipFraction, double GradNorm, double Kl, long Tokens);
+/// <param name="Nll">Token-mean −log π of the batch's responses before the step.</param>
+public sealed record UpdateMetrics(double Loss, double MeanRatio, double ClipFraction, double GradNorm, double Kl, long Tokens, double Nll);

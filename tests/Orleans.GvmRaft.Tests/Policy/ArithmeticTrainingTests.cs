@@ -22,6 +22,7 @@ public sealed class ArithmeticTrainingTests
         {
             Assert.Equal(long.Parse(p.Answer, System.Globalization.CultureInfo.InvariantCulture), Evaluate(p.Text.TrimEnd('=')));
             Assert.Equal(p.Difficulty <= 3 ? 1 : 2, p.Text.Count(c => c is '+' or '-'));
+            Assert.DoesNotContain('-', p.Answer);
         }
     }
 

@@ -1,0 +1,54 @@
+using Orleans.GvmRaft.Runs;
+
+namespace Orleans.GvmRaft.Client.Train;
+
+/// <summary>The embedded default's training run: the arithmetic preset on a tiny decoder, on the CPU.</summary>
+/// <param name="Allocator">GVM or the uniform baseline.</param>
+/// <param name="Seed">Seeds the problems' split, the model, sampling and batching.</param>
+/// <param name="Iterations">RL iterations.</param>
+/// <param name="BatchSize">B, prompts per iteration.</param>
+/// <param name="Stage1Samples">n0, estimation samples per prompt.</param>
+/// <param name="Budget">N, stage-2 samples per iteration.</param>
+/// <param name="TrainPrompts">Size of the training pool.</param>
+/// <param name="EvalPrompts">Size of the held-out set.</param>
+/// <param name="EvalEvery">Evaluate every this many iterations (and after the last).</param>
+/// <param name="WarmupSteps">Supervised warm-up steps before RL.</param>
+/// <param name="WarmupExamples">Worked examples the warm-up sees (a small set, so acceptance starts spread out).</param>
+/// <param name="LearningRate">AdamW learning rate of the RL updates.</param>
+/// <param name="Output">The run folder.</param>
+public sealed record TrainSettings(
+    AllocatorKind Allocator = AllocatorKind.Gvm,
+    int Seed = 1,
+    int Iterations = 40,
+    int BatchSize = 64,
+    int Stage1Samples = 8,
+    int Budget = 512,
+    int TrainPrompts = 512,
+    int EvalPrompts = 240,
+    int EvalEvery = 5,
+    int WarmupSteps = 300,
+    int WarmupExamples = 96,
+    double LearningRate = 1e-3,
+    string Output = "runs/arithmetic")
+{
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        static void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException($"train: {message}");
+            }
+        }
+
+        Require(Iterations >= 1, $"--iterations must be >= 1 (got {Iterations}).");
+        Require(BatchSize >= 1 && BatchSize <= TrainPrompts, $"--batch-size must be between 1 and the {TrainPrompts} training prompts (got {BatchSize}).");
+        Require(Stage1Samples >= 1, $"--stage1-samples must be >= 1 (got {Stage1Samples}).");
+        Require(Budget >= 0, $"--budget must be >= 0 (got {Budget}).");
+        Require(EvalPrompts >= 1 && EvalEvery >= 1, "--eval-prompts and --eval-every must be >= 1.");
+        Require(WarmupSteps >= 0 && WarmupExamples >= 1, "--warmup-steps must be >= 0 and --warmup-examples >= 1.");
+        Require(LearningRate > 0, $"--learning-rate must be > 0 (got {LearningRate}).");
+        Require(!string.IsNullOrWhiteSpace(Output), "--out must name a folder.");
+    }
+}
