@@ -29,6 +29,7 @@ public static class GvmCli
             ModelCommand.Create(),
             GradeCommand.Create(),
             TrainCommand.Create(),
+            ExperimentCommand.Create(),
         };
         connection.AddTo(root);
         return root;

@@ -23,10 +23,12 @@ public static class TrainCommand
         var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every K iterations.", DefaultValueFactory = _ => defaults.EvalEvery };
         var warmup = new Option<int>("--warmup-steps") { Description = "Supervised warm-up steps.", DefaultValueFactory = _ => defaults.WarmupSteps };
         var warmupExamples = new Option<int>("--warmup-examples") { Description = "Worked examples the warm-up trains on.", DefaultValueFactory = _ => defaults.WarmupExamples };
+        var trainPrompts = new Option<int>("--train-prompts") { Description = "Size of the training pool.", DefaultValueFactory = _ => defaults.TrainPrompts };
+        var learningRate = new Option<double>("--learning-rate") { Description = "AdamW learning rate of the RL updates.", DefaultValueFactory = _ => defaults.LearningRate };
         var output = new Option<string>("--out") { Description = "Run folder.", DefaultValueFactory = _ => defaults.Output };
         var command = new Command("train", "Train the arithmetic preset with GVM-RAFT (or uniform RAFT++) on an embedded silo; writes metrics.jsonl, allocations.jsonl, accuracy.svg and checkpoint/.")
         {
-            allocator, seed, iterations, batch, stage1, budget, evalEvery, warmup, warmupExamples, output,
+            allocator, seed, iterations, batch, stage1, budget, evalEvery, warmup, warmupExamples, trainPrompts, learningRate, output,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -42,6 +44,8 @@ public static class TrainCommand
                 EvalEvery = result.GetValue(evalEvery),
                 WarmupSteps = result.GetValue(warmup),
                 WarmupExamples = result.GetValue(warmupExamples),
+                TrainPrompts = result.GetValue(trainPrompts),
+                LearningRate = result.GetValue(learningRate),
                 Output = result.GetValue(output)!,
             };
             try

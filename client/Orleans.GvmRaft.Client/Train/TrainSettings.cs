@@ -9,26 +9,26 @@ namespace Orleans.GvmRaft.Client.Train;
 /// <param name="BatchSize">B, prompts per iteration.</param>
 /// <param name="Stage1Samples">n0, estimation samples per prompt.</param>
 /// <param name="Budget">N, stage-2 samples per iteration.</param>
-/// <param name="TrainPrompts">Size of the training pool.</param>
+/// <param name="TrainPrompts">Size of the training pool; large, so that RL generalises instead of memorising a few hundred answers.</param>
 /// <param name="EvalPrompts">Size of the held-out set.</param>
 /// <param name="EvalEvery">Evaluate every this many iterations (and after the last).</param>
 /// <param name="WarmupSteps">Supervised warm-up steps before RL.</param>
-/// <param name="WarmupExamples">Worked examples the warm-up sees (a small set, so acceptance starts spread out).</param>
+/// <param name="WarmupExamples">Worked examples the warm-up trains on.</param>
 /// <param name="LearningRate">AdamW learning rate of the RL updates.</param>
 /// <param name="Output">The run folder.</param>
 public sealed record TrainSettings(
     AllocatorKind Allocator = AllocatorKind.Gvm,
     int Seed = 1,
-    int Iterations = 40,
+    int Iterations = 100,
     int BatchSize = 64,
     int Stage1Samples = 8,
     int Budget = 512,
-    int TrainPrompts = 512,
+    int TrainPrompts = 4096,
     int EvalPrompts = 240,
     int EvalEvery = 5,
-    int WarmupSteps = 300,
-    int WarmupExamples = 96,
-    double LearningRate = 1e-3,
+    int WarmupSteps = 1500,
+    int WarmupExamples = 3000,
+    double LearningRate = 3e-4,
     string Output = "runs/arithmetic")
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>

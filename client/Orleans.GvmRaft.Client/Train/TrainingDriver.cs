@@ -118,8 +118,8 @@ public sealed class TrainingDriver(IGrainFactory grains, TrainSettings settings,
 
     private void Warmup(Decoder model)
     {
-        // A small, difficulty-balanced set of worked examples: enough to solve the easy prompts,
-        // too little to solve the hard ones, so RL starts with acceptance rates spread out.
+        // Difficulty-balanced worked examples, drawn apart from the training pool: enough for the
+        // easy prompts, too little for the hard ones, so RL starts with acceptance rates spread out.
         var examples = ArithmeticTask.Generate(settings.WarmupExamples, settings.Seed + 104_729, "warmup")
             .Select(p => (p.Text, p.Answer)).ToList();
         double nll = SupervisedWarmup.Run(model, Tokenizer, examples, settings.WarmupSteps, UpdateBatch, new TrainingOptions(LearningRate: 3e-3), settings.Seed);
