@@ -1,9 +1,10 @@
 namespace Orleans.GvmRaft.Prompts;
 
-/// <summary>Everything a prompt grain knows, as <c>gvm prompt show</c> prints it.</summary>
+/// <summary>Everything a prompt grain knows, as <c>gvm prompt show</c> prints it; the history holds the most recent reports, oldest first.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PromptSnapshot(
     [property: Id(0)] PromptDefinition Definition,
     [property: Id(1)] PromptStatistics Statistics,
     [property: Id(2)] PromptEstimate? LatestEstimate,
-    [property: Id(3)] AllocationAssignment? LastAllocation);
+    [property: Id(3)] AllocationAssignment? LastAllocation,
+    [property: Id(4)] IReadOnlyList<PromptHistoryEntry> History);

@@ -8,6 +8,7 @@ public sealed class PromptGrain(
     IOptions<PromptGrainOptions> options) : Grain, IPromptGrain
 {
     private readonly int _reportIdWindow = options.Value.ReportIdWindow;
+    private readonly int _historyLength = options.Value.HistoryLength;
 
     // An allocation not yet written: it is persisted with the next statistics write or on
     // deactivation rather than on its own, which halves the storage writes of an iteration.
@@ -76,11 +77,8 @@ public sealed class PromptGrain(
                 s.LatestEstimate = NextEstimate(s.LatestEstimate, report);
             }
 
-            s.RecentReportIds.Add(report.ReportId);
-            if (s.RecentReportIds.Count > _reportIdWindow)
-            {
-                s.RecentReportIds.RemoveRange(0, s.RecentReportIds.Count - _reportIdWindow);
-            }
+            AppendBounded(s.RecentReportIds, report.ReportId, _reportIdWindow);
+            AppendBounded(s.History, PromptHistoryEntry.Of(report), _historyLength);
         });
         return ReportDisposition.Applied;
     }
@@ -121,7 +119,7 @@ public sealed class PromptGrain(
         var s = state.State;
         return Task.FromResult(s.Definition is null
             ? null
-            : new PromptSnapshot(s.Definition, s.Statistics, s.LatestEstimate, s.LastAllocation));
+            : new PromptSnapshot(s.Definition, s.Statistics, s.LatestEstimate, s.LastAllocation, [.. s.History]));
     }
 
     // Stage-1 reports of the same draw (a run's iteration under one policy version, perhaps split
@@ -140,6 +138,15 @@ public sealed class PromptGrain(
         }
 
         return new PromptEstimate(report.RunId, report.Iteration, report.PolicyVersion, report.Attempts, report.Acceptances, moments);
+    }
+
+    private static void AppendBounded<T>(List<T> list, T item, int limit)
+    {
+        list.Add(item);
+        if (list.Count > limit)
+        {
+            list.RemoveRange(0, list.Count - limit);
+        }
     }
 
     private void RequireDefined()

@@ -15,9 +15,17 @@ public sealed class PromptGrainOptions : IValidatableOptions
     /// </summary>
     public int ReportIdWindow { get; set; } = 64;
 
+    /// <summary>How many recent reports each prompt keeps as history for <c>gvm prompt show</c>.</summary>
+    public int HistoryLength { get; set; } = 32;
+
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {
+        if (HistoryLength is < 0 or > 10_000)
+        {
+            yield return $"{SectionName}:HistoryLength must be between 0 and 10000 (got {HistoryLength}).";
+        }
+
         if (ReportIdWindow is < 1 or > 100_000)
         {
             yield return $"{SectionName}:ReportIdWindow must be between 1 and 100000 (got {ReportIdWindow}).";

@@ -24,6 +24,10 @@ public sealed class PromptState
     [Id(4)]
     public List<string> RecentReportIds { get; set; } = [];
 
+    /// <summary>The most recent applied reports, oldest first.</summary>
+    [Id(5)]
+    public List<PromptHistoryEntry> History { get; set; } = [];
+
     /// <summary>A copy to restore when a write fails, so memory never runs ahead of storage.</summary>
     public PromptState Copy() => new()
     {
@@ -32,5 +36,6 @@ public sealed class PromptState
         LatestEstimate = LatestEstimate,
         LastAllocation = LastAllocation,
         RecentReportIds = [.. RecentReportIds],
+        History = [.. History],
     };
 }

@@ -40,6 +40,11 @@ public sealed class PromptGrainTests(ClusterFixture fixture)
         Assert.Equal(8, stats.Posterior.Alpha);
         Assert.Equal(12, stats.Posterior.Beta);
 
+        // History keeps each report, oldest first.
+        Assert.Equal(
+            [new PromptHistoryEntry("run", 1, 0, RolloutStage.Estimate, 8, 2, 2.0), new PromptHistoryEntry("run", 1, 0, RolloutStage.Sample, 10, 5, 2.0)],
+            snapshot.History);
+
         // The estimate is stage 1 alone: p = 2/8, G = mean(1, 3) = 2.
         var estimate = snapshot.LatestEstimate!;
         Assert.Equal(0.25, estimate.AcceptRate);
@@ -108,11 +113,11 @@ public sealed class PromptGrainTests(ClusterFixture fixture)
     {
         var (grain, _) = await NewPromptAsync();
         await grain.RecordRolloutsAsync(Report("ok", 1, RolloutStage.Estimate, 8, 4, [1.0]));
-        var before = await grain.GetSnapshotAsync();
+        string before = System.Text.Json.JsonSerializer.Serialize(await grain.GetSnapshotAsync());
 
         var e = await Assert.ThrowsAsync<ArgumentException>(() => grain.RecordRolloutsAsync(report));
         Assert.Contains(named, e.Message);
-        Assert.Equal(before, await grain.GetSnapshotAsync());
+        Assert.Equal(before, System.Text.Json.JsonSerializer.Serialize(await grain.GetSnapshotAsync()));
     }
 
     [Fact]
