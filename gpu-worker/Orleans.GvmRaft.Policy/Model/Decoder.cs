@@ -57,18 +57,20 @@ public sealed class Decoder : nn.Module
     public Tensor Embed(Tensor ids) => Trunk.EmbedTokens.forward(ids);
 
     /// <summary>Runs the model on token ids; see <see cref="ForwardEmbeddings"/>.</summary>
-    public DecoderOutput Forward(Tensor ids, Tensor? attentionMask = null, KeyValueCache? cache = null)
+    public DecoderOutput Forward(Tensor ids, Tensor? attentionMask = null, KeyValueCache? cache = null, bool lastPositionOnly = false)
     {
         using var embeds = Embed(ids);
-        return ForwardEmbeddings(embeds, attentionMask, cache);
+        return ForwardEmbeddings(embeds, attentionMask, cache, lastPositionOnly);
     }
 
     /// <summary>
     /// Runs the model on input embeddings (B, T, d). <paramref name="attentionMask"/> (B, S), 1 for real
     /// tokens and 0 for padding, covers every key position (cached and new); without it all are real.
     /// Positions count real tokens only, so left-padded prompts get the positions they would alone.
+    /// With <paramref name="lastPositionOnly"/> the output covers the last position alone: a decoding
+    /// step needs no more, and (T × V) logits of a long prompt with a large vocabulary are gigabytes.
     /// </summary>
-    public DecoderOutput ForwardEmbeddings(Tensor embeds, Tensor? attentionMask = null, KeyValueCache? cache = null)
+    public DecoderOutput ForwardEmbeddings(Tensor embeds, Tensor? attentionMask = null, KeyValueCache? cache = null, bool lastPositionOnly = false)
     {
         using var scope = NewDisposeScope();
         long batch = embeds.shape[0], steps = embeds.shape[1];
@@ -97,7 +99,7 @@ public sealed class Decoder : nn.Module
         }
 
         cache?.Advance(steps);
-        var hidden = Trunk.Norm.forward(h);
+        var hidden = Trunk.Norm.forward(lastPositionOnly ? h.narrow(1, steps - 1, 1) : h);
         var logits = _lmHead is not null ? _lmHead.forward(hidden) : hidden.matmul(Trunk.EmbedTokens.weight!.t());
         return new DecoderOutput(hidden.MoveToOuterDisposeScope(), logits.MoveToOuterDisposeScope());
     }

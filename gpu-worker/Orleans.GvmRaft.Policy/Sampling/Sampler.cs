@@ -49,7 +49,7 @@ public sealed class Sampler(Decoder model)
             float[] chosenLogProbs;
             using (NewDisposeScope())
             {
-                using var output = model.Forward(next, mask.narrow(1, 0, filled), cache);
+                using var output = model.Forward(next, mask.narrow(1, 0, filled), cache, lastPositionOnly: true);
                 (chosen, chosenLogProbs) = Choose(output.Logits.select(1, -1).to_type(ScalarType.Float32), options, generator);
             }
 
