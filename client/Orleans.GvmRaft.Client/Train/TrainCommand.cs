@@ -25,10 +25,11 @@ public static class TrainCommand
         var warmupExamples = new Option<int>("--warmup-examples") { Description = "Worked examples the warm-up trains on.", DefaultValueFactory = _ => defaults.WarmupExamples };
         var trainPrompts = new Option<int>("--train-prompts") { Description = "Size of the training pool.", DefaultValueFactory = _ => defaults.TrainPrompts };
         var learningRate = new Option<double>("--learning-rate") { Description = "AdamW learning rate of the RL updates.", DefaultValueFactory = _ => defaults.LearningRate };
+        var promptMean = new Option<bool>("--prompt-mean-update") { Description = "Weight accepted responses so each prompt counts equally in the update." };
         var output = new Option<string>("--out") { Description = "Run folder.", DefaultValueFactory = _ => defaults.Output };
         var command = new Command("train", "Train the arithmetic preset with GVM-RAFT (or uniform RAFT++) on an embedded silo; writes metrics.jsonl, allocations.jsonl, accuracy.svg and checkpoint/.")
         {
-            allocator, seed, iterations, batch, stage1, budget, evalEvery, warmup, warmupExamples, trainPrompts, learningRate, output,
+            allocator, seed, iterations, batch, stage1, budget, evalEvery, warmup, warmupExamples, trainPrompts, learningRate, promptMean, output,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -46,6 +47,7 @@ public static class TrainCommand
                 WarmupExamples = result.GetValue(warmupExamples),
                 TrainPrompts = result.GetValue(trainPrompts),
                 LearningRate = result.GetValue(learningRate),
+                PromptMeanUpdate = result.GetValue(promptMean),
                 Output = result.GetValue(output)!,
             };
             try

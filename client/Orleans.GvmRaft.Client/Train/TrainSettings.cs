@@ -15,6 +15,11 @@ namespace Orleans.GvmRaft.Client.Train;
 /// <param name="WarmupSteps">Supervised warm-up steps before RL.</param>
 /// <param name="WarmupExamples">Worked examples the warm-up trains on.</param>
 /// <param name="LearningRate">AdamW learning rate of the RL updates.</param>
+/// <param name="PromptMeanUpdate">
+/// Weight each accepted response by 1 / (accepted responses of its prompt), so every prompt with
+/// an accepted response counts equally in the update: the per-prompt mean gradient whose variance
+/// GVM's allocation minimises. Off, every accepted token counts equally (RAFT++'s token mean).
+/// </param>
 /// <param name="Output">The run folder.</param>
 public sealed record TrainSettings(
     AllocatorKind Allocator = AllocatorKind.Gvm,
@@ -29,6 +34,7 @@ public sealed record TrainSettings(
     int WarmupSteps = 1500,
     int WarmupExamples = 3000,
     double LearningRate = 3e-4,
+    bool PromptMeanUpdate = false,
     string Output = "runs/arithmetic")
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>

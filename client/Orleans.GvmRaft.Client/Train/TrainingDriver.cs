@@ -75,7 +75,7 @@ public sealed class TrainingDriver(IGrainFactory grains, TrainSettings settings,
 
             // Accepted stage-1 responses join the training batch: they cost the same to draw.
             var accepted = stage1.Accepted.Concat(stage2.Accepted).OrderBy(_ => random.Next()).ToList();
-            double loss = await Task.Run(() => Update(trainer, accepted), cancellationToken);
+            double loss = await Task.Run(() => Update(trainer, Weigh(accepted, settings.PromptMeanUpdate)), cancellationToken);
             int attempts = stage1.Attempts + stage2.Attempts;
             samples += attempts;
             bool evaluate = iteration % settings.EvalEvery == 0 || iteration == settings.Iterations;
@@ -126,12 +126,27 @@ public sealed class TrainingDriver(IGrainFactory grains, TrainSettings settings,
         log?.Invoke($"warm-up: {settings.WarmupSteps} steps on {examples.Count} worked examples, final NLL {nll:F3}");
     }
 
-    private static double Update(PolicyTrainer trainer, List<ScoredSequence> accepted)
+    // RAFT++'s objective is linear in the advantage, so a per-response weight rides on it. The
+    // weights are scaled to average 1, keeping the step size comparable to the unweighted update.
+    /// <summary>RAFT++ examples of <paramref name="accepted"/>, weighted per prompt when <paramref name="promptMean"/> is set.</summary>
+    public static List<PolicyExample> Weigh(List<ScoredSequence> accepted, bool promptMean)
+    {
+        if (!promptMean || accepted.Count == 0)
+        {
+            return [.. accepted.Select(s => new PolicyExample(s, 1.0))];
+        }
+
+        var perPrompt = accepted.GroupBy(s => string.Join(',', s.Prompt)).ToDictionary(g => g.Key, g => g.Count());
+        double scale = (double)accepted.Count / perPrompt.Count;
+        return [.. accepted.Select(s => new PolicyExample(s, scale / perPrompt[string.Join(',', s.Prompt)]))];
+    }
+
+    private static double Update(PolicyTrainer trainer, List<PolicyExample> examples)
     {
         var losses = new List<double>();
-        for (int start = 0; start < accepted.Count; start += UpdateBatch)
+        for (int start = 0; start < examples.Count; start += UpdateBatch)
         {
-            losses.Add(trainer.RaftStep(accepted.Skip(start).Take(UpdateBatch).ToList()).Nll);
+            losses.Add(trainer.Step(examples.Skip(start).Take(UpdateBatch).ToList()).Nll);
         }
 
         return losses.Count == 0 ? 0 : losses.Average();
