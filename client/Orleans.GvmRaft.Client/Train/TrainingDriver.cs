@@ -152,11 +152,6 @@ public sealed class TrainingDriver(IGrainFactory grains, TrainSettings settings,
         return losses.Count == 0 ? 0 : losses.Average();
     }
 
-    private static double Accuracy(Decoder model, List<ArithmeticProblem> problems)
-    {
-        var generations = new Sampler(model).Generate(
-            [.. problems.Select(p => Tokenizer.PromptIds(p.Text))],
-            new SamplingOptions(MaxNewTokens: 8, Temperature: 0, EosTokenIds: [CharTokenizer.EndId]));
-        return problems.Where((p, i) => Tokenizer.Decode(generations[i].Tokens) == p.Answer).Count() / (double)problems.Count;
-    }
+    private static double Accuracy(Decoder model, List<ArithmeticProblem> problems) =>
+        GreedyEvaluation.Accuracy(model, Tokenizer, [.. problems.Select(p => (p.Text, p.Answer))]);
 }

@@ -73,13 +73,8 @@ public sealed class ArithmeticTrainingTests
         ModelType = "llama",
     };
 
-    private static double GreedyAccuracy(Decoder model, List<(string Prompt, string Answer)> problems)
-    {
-        var generations = new Sampler(model).Generate(
-            [.. problems.Select(p => Tokenizer.PromptIds(p.Prompt))],
-            new SamplingOptions(MaxNewTokens: 4, Temperature: 0, EosTokenIds: [CharTokenizer.EndId]));
-        return problems.Where((p, i) => Tokenizer.Decode(generations[i].Tokens) == p.Answer).Count() / (double)problems.Count;
-    }
+    private static double GreedyAccuracy(Decoder model, List<(string Prompt, string Answer)> problems) =>
+        GreedyEvaluation.Accuracy(model, Tokenizer, problems, maxNewTokens: 4);
 
     private static long Evaluate(string expression)
     {
