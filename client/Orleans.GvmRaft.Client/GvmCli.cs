@@ -8,6 +8,7 @@ using Orleans.GvmRaft.Client.Grade;
 using Orleans.GvmRaft.Client.Import;
 using Orleans.GvmRaft.Client.Model;
 using Orleans.GvmRaft.Client.Prompts;
+using Orleans.GvmRaft.Client.Runs;
 using Orleans.GvmRaft.Client.Train;
 
 namespace Orleans.GvmRaft.Client;
@@ -24,6 +25,8 @@ public static class GvmCli
             AllocateCommand.Create(),
             ImportCommand.Create(connection),
             PromptCommand.Create(connection),
+            PromptsCommand.Create(connection),
+            RunCommand.Create(connection),
             DemoCommand.Create(),
             BenchCommand.Create(),
             ModelCommand.Create(),

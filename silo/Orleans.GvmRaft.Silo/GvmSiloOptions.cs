@@ -23,6 +23,18 @@ public sealed class GvmSiloOptions : IValidatableOptions
     /// <summary>Port clients connect to (loopback).</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// Silo port of the cluster's primary silo, which the others join through (localhost
+    /// clustering); 0 means this silo is the primary.
+    /// </summary>
+    public int PrimarySiloPort { get; set; }
+
+    /// <summary>
+    /// How long a grain call may take. Raised from Orleans' 30 s because a trainer's warm-up and a
+    /// large update are single calls; calls to a silo that dies fail as soon as membership says so.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Grain storage: <c>Memory</c> (state lives as long as the silo).</summary>
     public string Storage { get; set; } = MemoryStorage;
 
@@ -47,6 +59,16 @@ public sealed class GvmSiloOptions : IValidatableOptions
         if (GatewayPort is < 1 or > 65535)
         {
             yield return $"{SectionName}:GatewayPort must be between 1 and 65535 (got {GatewayPort}).";
+        }
+
+        if (PrimarySiloPort is < 0 or > 65535)
+        {
+            yield return $"{SectionName}:PrimarySiloPort must be between 0 (this silo) and 65535 (got {PrimarySiloPort}).";
+        }
+
+        if (ResponseTimeout <= TimeSpan.Zero)
+        {
+            yield return $"{SectionName}:ResponseTimeout must be positive (got {ResponseTimeout}).";
         }
 
         if (SiloPort == GatewayPort)

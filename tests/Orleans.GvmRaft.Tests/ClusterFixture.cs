@@ -1,12 +1,20 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.GvmRaft.Silo;
+using Orleans.GvmRaft.Worker.Hosting;
+using Orleans.GvmRaft.Workers;
 using Orleans.TestingHost;
 
 namespace Orleans.GvmRaft.Tests;
 
-/// <summary>An in-process Orleans cluster configured with the silo's own grain services and storage.</summary>
+/// <summary>
+/// An in-process Orleans cluster configured with the silo's own grain services and storage: a
+/// control silo (<c>Silo_0</c>) and a worker silo (<c>Silo_1</c>); silos started later are workers too.
+/// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    /// <summary>The silo that declares no role: worker grains must never land on it.</summary>
+    public const string ControlSilo = "Silo_0";
+
     /// <summary>The running cluster.</summary>
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -16,19 +24,29 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSiloHost((_, host) =>
         {
-            // A small report-id window, so a test can push an id out of it, and a short lease, so a
-            // test can watch one expire.
+            // A small report-id window, so a test can push an id out of it, a short lease, so a
+            // test can watch one expire, and one item per claim, so workers share an iteration.
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Gvm:Prompts:ReportIdWindow"] = "4",
                 ["Gvm:Rollouts:LeaseDuration"] = "00:00:01",
+                ["Gvm:Worker:ClaimSize"] = "1",
             });
             host.Services.AddGvmGrainServices(host.Configuration);
         });
-        builder.ConfigureSilo((_, silo) => silo.AddGvmStorage());
+        builder.ConfigureSilo((options, silo) =>
+        {
+            bool worker = options.SiloName != ControlSilo;
+            silo.AddGvmStorage();
+            silo.AddGvmRuntime(GvmSiloHosting.SiloMetadata(silo.Configuration, worker ? WorkerRole.Worker : null));
+            if (worker)
+            {
+                silo.AddGvmWorker(silo.Configuration);
+            }
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

@@ -12,7 +12,8 @@ public static class ImportCommand
     public static Command Create(ClusterOptionsBinder cluster)
     {
         var file = new Argument<string>("FILE") { Description = "JSONL prompt set: id (optional), problem or prompt, answer, verifier (optional: exact, math, gsm8k)." };
-        var command = new Command("import", "Import a prompt set; a bad line stops the import before anything is written.") { file };
+        var set = new Option<string?>("--set") { Description = "Also add the prompts to this prompt set, which runs draw their batches from." };
+        var command = new Command("import", "Import a prompt set; a bad line stops the import before anything is written.") { file, set };
         command.SetAction(async (result, cancellationToken) =>
         {
             string path = result.GetValue(file)!;
@@ -35,10 +36,12 @@ public static class ImportCommand
 
                             task.Value = done;
                         },
-                        cancellationToken);
+                        cancellationToken,
+                        result.GetValue(set));
                 });
                 result.InvocationConfiguration.Output.WriteLine(
-                    $"imported {summary.Created + summary.Unchanged} prompts from {path}: {summary.Created} new, {summary.Unchanged} already present.");
+                    $"imported {summary.Created + summary.Unchanged} prompts from {path}: {summary.Created} new, {summary.Unchanged} already present"
+                    + (result.GetValue(set) is { } name ? $"; prompt set '{name}' holds them." : "."));
                 return 0;
             }
             catch (Exception e) when (e is InputFileException or FileNotFoundException or IOException or PromptConflictException or ClusterUnavailableException or ArgumentException)

@@ -1,4 +1,5 @@
 using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.PromptSets;
 
 namespace Orleans.GvmRaft.Client.Import;
 
@@ -9,13 +10,23 @@ namespace Orleans.GvmRaft.Client.Import;
 /// </summary>
 public sealed class PromptImporter(IGrainFactory grains, int maxConcurrentCalls = 256)
 {
-    /// <summary>Imports <paramref name="prompts"/>; <paramref name="onProgress"/> hears (phase, done, total).</summary>
+    /// <summary>
+    /// Imports <paramref name="prompts"/> and, when <paramref name="set"/> is given, adds them to
+    /// that prompt set (each prompt joins a set once, however often it is imported);
+    /// <paramref name="onProgress"/> hears (phase, done, total).
+    /// </summary>
     /// <exception cref="PromptConflictException">Some id already holds a different prompt; nothing was written.</exception>
     public async Task<ImportSummary> ImportAsync(
         IReadOnlyList<PromptDefinition> prompts,
         Action<string, int, int>? onProgress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string? set = null)
     {
+        if (set is not null)
+        {
+            PromptSetLayout.ValidateName(set);
+        }
+
         var existing = await ForEachAsync(prompts, "checking", onProgress, cancellationToken, p => Grain(p).GetDefinitionAsync());
         for (int i = 0; i < prompts.Count; i++)
         {
@@ -46,7 +57,24 @@ public sealed class PromptImporter(IGrainFactory grains, int maxConcurrentCalls 
             throw;
         }
 
+        if (set is not null)
+        {
+            await AddToSetAsync(prompts, set, onProgress, cancellationToken);
+        }
+
         return new ImportSummary(created.Count, prompts.Count - created.Count);
+    }
+
+    // Joining first and appending after: a prompt that already joined is never appended twice.
+    private async Task AddToSetAsync(IReadOnlyList<PromptDefinition> prompts, string set, Action<string, int, int>? onProgress, CancellationToken cancellationToken)
+    {
+        var joined = await ForEachAsync(prompts, $"adding to set {set}", onProgress, cancellationToken, p => Grain(p).JoinSetAsync(set));
+        var fresh = prompts.Where((_, i) => joined[i]).Select(p => p.Id).ToArray();
+        var setGrain = grains.GetGrain<IPromptSetGrain>(set);
+        for (int start = 0; start < fresh.Length; start += PromptSetLayout.ShardSize)
+        {
+            await setGrain.AppendAsync(fresh[start..Math.Min(fresh.Length, start + PromptSetLayout.ShardSize)]);
+        }
     }
 
     private IPromptGrain Grain(PromptDefinition prompt) => grains.GetGrain<IPromptGrain>(prompt.Id);

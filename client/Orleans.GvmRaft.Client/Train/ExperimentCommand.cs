@@ -38,7 +38,7 @@ public static class ExperimentCommand
                     throw new ArgumentException("--seeds needs at least one seed and --target must be in (0, 1].");
                 }
 
-                await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken);
+                await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true);
                 var curves = new List<(AllocatorKind Allocator, int Seed, IReadOnlyList<IterationMetrics> Metrics)>();
                 foreach (int seed in seedList)
                 {
@@ -52,7 +52,7 @@ public static class ExperimentCommand
                             Output = Path.Combine(folder, $"{allocator.ToString().ToLowerInvariant()}-s{seed}"),
                         };
                         error.WriteLine($"experiment: {allocator}, seed {seed}");
-                        curves.Add((allocator, seed, await new TrainingDriver(cluster.Client, settings, line => error.WriteLine(line)).RunAsync(cancellationToken: cancellationToken)));
+                        curves.Add((allocator, seed, await new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line)).RunAsync(cancellationToken: cancellationToken)));
                     }
                 }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Policy.Model;
+using Orleans.GvmRaft.Runs;
 
 namespace Orleans.GvmRaft.Client.Train;
 
@@ -31,12 +32,14 @@ public sealed class RunFolder : IDisposable
     /// <summary>The evaluated points so far.</summary>
     public IReadOnlyList<(long Samples, double Accuracy)> Curve => _curve;
 
-    /// <summary>Appends one iteration's metrics and allocation histogram.</summary>
-    public void Record(IterationMetrics metrics, int[] samples)
+    /// <summary>Appends one iteration's metrics and allocation histogram (prompts per <see cref="AllocationHistogram.Bins"/> bin).</summary>
+    public void Record(IterationMetrics metrics, int[] histogram)
     {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(histogram);
         _metrics.WriteLine(JsonSerializer.Serialize(metrics, Json));
-        var histogram = AllocationHistogram.Bins.Zip(AllocationHistogram.Count(samples)).ToDictionary(b => b.First, b => b.Second);
-        _allocations.WriteLine(JsonSerializer.Serialize(new { iteration = metrics.Iteration, histogram, samples }, Json));
+        var bins = AllocationHistogram.Bins.Zip(histogram).ToDictionary(b => b.First, b => b.Second);
+        _allocations.WriteLine(JsonSerializer.Serialize(new { iteration = metrics.Iteration, histogram = bins }, Json));
         if (metrics.EvalAccuracy is double accuracy)
         {
             _curve.Add((metrics.Samples, accuracy));

@@ -53,15 +53,20 @@ public static class TrainCommand
             try
             {
                 settings.Validate();
-                await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken);
+                await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true);
                 var metrics = await ConsoleProgress.RunAsync(error, async progress =>
                 {
-                    var task = progress.AddTask($"training ({settings.Allocator})", maxValue: settings.Iterations);
-                    var driver = new TrainingDriver(cluster.Client, settings, line => error.WriteLine(line));
-                    return await driver.RunAsync(
+                    var task = progress.AddTask($"warm-up ({settings.WarmupSteps} steps), then training ({settings.Allocator})", maxValue: settings.Iterations);
+                    var run = new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line));
+                    return await run.RunAsync(
                         m =>
                         {
                             task.Value = m.Iteration;
+                            if (m.Iteration == 0)
+                            {
+                                task.Description = $"training ({settings.Allocator})";
+                            }
+
                             if (m.EvalAccuracy is double a)
                             {
                                 task.Description = $"training ({settings.Allocator}) eval {a:P0} after {m.Samples} rollouts";

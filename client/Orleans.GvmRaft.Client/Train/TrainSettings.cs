@@ -21,6 +21,8 @@ namespace Orleans.GvmRaft.Client.Train;
 /// GVM's allocation minimises. Off, every accepted token counts equally (RAFT++'s token mean).
 /// </param>
 /// <param name="Output">The run folder.</param>
+/// <param name="Algorithm">RAFT++ or GRPO.</param>
+/// <param name="Reuse">Stage-1 reuse (off by default).</param>
 public sealed record TrainSettings(
     AllocatorKind Allocator = AllocatorKind.Gvm,
     int Seed = 1,
@@ -35,8 +37,35 @@ public sealed record TrainSettings(
     int WarmupExamples = 3000,
     double LearningRate = 3e-4,
     bool PromptMeanUpdate = false,
-    string Output = "runs/arithmetic")
+    string Output = "runs/arithmetic",
+    TrainingAlgorithm Algorithm = TrainingAlgorithm.RaftPlusPlus,
+    Stage1Reuse? Reuse = null)
 {
+    /// <summary>The run id: one per allocator and seed, so the runs of an experiment share a cluster.</summary>
+    public string RunId => $"arithmetic-{Allocator.ToString().ToLowerInvariant()}-s{Seed}";
+
+    /// <summary>The prompt set the run draws from; its prompts are the run's own (ids prefixed by the run id).</summary>
+    public string PromptSet => $"{RunId}-train";
+
+    /// <summary>The run configuration these settings make.</summary>
+    public RunConfig ToRunConfig() => new(
+        Algorithm: Algorithm,
+        Allocator: Allocator,
+        Budget: Budget,
+        BatchSize: BatchSize,
+        Stage1Samples: Stage1Samples,
+        Iterations: Iterations,
+        PromptSet: PromptSet,
+        EvalEvery: EvalEvery,
+        Policy: new PolicySettings(
+            Seed: Seed,
+            LearningRate: LearningRate,
+            WarmupSteps: WarmupSteps,
+            WarmupExamples: WarmupExamples,
+            EvalPrompts: EvalPrompts,
+            PromptMeanUpdate: PromptMeanUpdate),
+        Reuse: Reuse);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -56,5 +85,6 @@ public sealed record TrainSettings(
         Require(WarmupSteps >= 0 && WarmupExamples >= 1, "--warmup-steps must be >= 0 and --warmup-examples >= 1.");
         Require(LearningRate > 0, $"--learning-rate must be > 0 (got {LearningRate}).");
         Require(!string.IsNullOrWhiteSpace(Output), "--out must name a folder.");
+        ToRunConfig().Validate();
     }
 }

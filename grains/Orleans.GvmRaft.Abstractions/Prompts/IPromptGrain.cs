@@ -24,6 +24,9 @@ public interface IPromptGrain : IGrainWithStringKey
     /// </summary>
     Task AssignAllocationAsync(AllocationAssignment assignment);
 
+    /// <summary>Records that the prompt belongs to <paramref name="set"/>; true the first time, false when it already did.</summary>
+    Task<bool> JoinSetAsync(string set);
+
     /// <summary>The whole state, or null when the prompt was never defined.</summary>
     Task<PromptSnapshot?> GetSnapshotAsync();
 }

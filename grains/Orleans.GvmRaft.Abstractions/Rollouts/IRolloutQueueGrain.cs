@@ -17,9 +17,13 @@ public interface IRolloutQueueGrain : IGrainWithStringKey
 
     /// <summary>
     /// Records a worker's results for an item into the prompt grain (report id = item id) and marks
-    /// the item done. Results for an item already done are a no-op.
+    /// the item done, keeping <paramref name="responses"/> for the trainer. Results for an item
+    /// already done are a no-op.
     /// </summary>
-    Task<CompletionDisposition> CompleteAsync(string itemId, string workerId, RolloutReport report);
+    Task<CompletionDisposition> CompleteAsync(string itemId, string workerId, RolloutReport report, RolloutResponses? responses = null);
+
+    /// <summary>The responses kept for the completed items of <paramref name="iteration"/>, both stages.</summary>
+    Task<RolloutResponses[]> GetResponsesAsync(int iteration);
 
     /// <summary>Counts of the items of one iteration and stage.</summary>
     Task<QueueProgress> GetProgressAsync(int iteration, RolloutStage stage);

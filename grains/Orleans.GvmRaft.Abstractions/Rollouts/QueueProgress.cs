@@ -1,12 +1,20 @@
 namespace Orleans.GvmRaft.Rollouts;
 
 /// <summary>How far the work of one iteration and stage has come.</summary>
+/// <param name="Pending">Items waiting for a worker (never claimed, or their lease expired).</param>
+/// <param name="Leased">Items a worker holds.</param>
+/// <param name="Completed">Items whose results are in.</param>
+/// <param name="Reissued">Items issued more than once.</param>
+/// <param name="Attempts">Responses drawn for completed items.</param>
+/// <param name="Acceptances">Responses accepted among them.</param>
 [GenerateSerializer, Immutable]
 public sealed record QueueProgress(
     [property: Id(0)] int Pending,
     [property: Id(1)] int Leased,
     [property: Id(2)] int Completed,
-    [property: Id(3)] int Reissued)
+    [property: Id(3)] int Reissued,
+    [property: Id(4)] int Attempts = 0,
+    [property: Id(5)] int Acceptances = 0)
 {
     /// <summary>True when every item is completed.</summary>
     public bool Done => Pending == 0 && Leased == 0;

@@ -10,6 +10,7 @@ namespace Orleans.GvmRaft.Rollouts;
 /// <param name="Stage">Estimation or allocated sampling.</param>
 /// <param name="Count">Responses to draw (≥ 1).</param>
 /// <param name="PolicyVersion">The policy version the worker must sample with.</param>
+/// <param name="ExtendsEstimate">A shrunk stage 1 (stage-1 reuse): its results add to the prompt's reused estimate instead of replacing it.</param>
 [GenerateSerializer, Immutable]
 public sealed record RolloutWorkItem(
     [property: Id(0)] string ItemId,
@@ -18,7 +19,8 @@ public sealed record RolloutWorkItem(
     [property: Id(3)] int Iteration,
     [property: Id(4)] RolloutStage Stage,
     [property: Id(5)] int Count,
-    [property: Id(6)] long PolicyVersion)
+    [property: Id(6)] long PolicyVersion,
+    [property: Id(7)] bool ExtendsEstimate = false)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming what is wrong.</summary>
     public void Validate()

@@ -1,12 +1,19 @@
+using Orleans.Concurrency;
+
 namespace Orleans.GvmRaft.Runs;
 
-/// <summary>The coordinator of one training run: its configuration, iteration state and the allocation step.</summary>
+/// <summary>
+/// The coordinator of one training run: its configuration, iteration state machine, allocation
+/// step and metrics. A started run drives its own iterations (DESIGN.md §2); a run that is never
+/// started can be driven by a caller through <see cref="AllocateAsync"/>.
+/// </summary>
 public interface ITrainingRunGrain : IGrainWithStringKey
 {
     /// <summary>Creates the run; a repeat with the same configuration is a no-op, a different one throws.</summary>
     Task<RunSnapshot> CreateAsync(RunConfig config);
 
-    /// <summary>The run, or null when no run has this id.</summary>
+    /// <summary>The run, or null when no run has this id. Answered while an iteration is in progress.</summary>
+    [AlwaysInterleave]
     Task<RunSnapshot?> GetSnapshotAsync();
 
     /// <summary>
@@ -15,4 +22,19 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     /// the same plan (so a retried call is safe).
     /// </summary>
     Task<IterationAllocation> AllocateAsync(int iteration, string[] promptIds);
+
+    /// <summary>
+    /// Starts driving the run: prepare the policy, then iterate until the configured number of
+    /// iterations is done. Needs a prompt set and at least one worker silo. Starting a started run is a no-op.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<RunSnapshot> StartAsync();
+
+    /// <summary>Stops the run at the next step boundary; its state is kept and <see cref="ResumeAsync"/> goes on.</summary>
+    [AlwaysInterleave]
+    Task<RunSnapshot> PauseAsync();
+
+    /// <summary>Goes on with a paused run from the step it stopped at.</summary>
+    [AlwaysInterleave]
+    Task<RunSnapshot> ResumeAsync();
 }

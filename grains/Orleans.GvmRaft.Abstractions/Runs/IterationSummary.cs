@@ -1,6 +1,21 @@
 namespace Orleans.GvmRaft.Runs;
 
-/// <summary>A compact record of one allocated iteration, kept in the run's history.</summary>
+/// <summary>A compact record of one iteration, kept in the run's history.</summary>
+/// <param name="Iteration">The iteration.</param>
+/// <param name="Prompts">B, prompts in the batch.</param>
+/// <param name="Budget">N, stage-2 samples.</param>
+/// <param name="PromptsAllocated">Prompts with n_i &gt; 0.</param>
+/// <param name="MaxSamples">The largest n_i.</param>
+/// <param name="Outcome">How the allocation was made.</param>
+/// <param name="AllocatedAt">When the allocation was made.</param>
+/// <param name="Histogram">Prompts per n_i bin (see <see cref="AllocationHistogram"/>).</param>
+/// <param name="Attempts">Rollouts drawn this iteration, both stages (driven runs).</param>
+/// <param name="Acceptances">Rollouts accepted this iteration (driven runs).</param>
+/// <param name="Samples">Cumulative rollouts of the run after this iteration (driven runs).</param>
+/// <param name="EvalAccuracy">Held-out accuracy after the update, when evaluated.</param>
+/// <param name="Loss">Token-mean −log π of the responses the update trained on.</param>
+/// <param name="Seconds">Run time after this iteration, summed over the time it was running.</param>
+/// <param name="Stage1Reused">Prompts whose stage 1 was skipped or shrunk by stage-1 reuse.</param>
 [GenerateSerializer, Immutable]
 public sealed record IterationSummary(
     [property: Id(0)] int Iteration,
@@ -9,4 +24,16 @@ public sealed record IterationSummary(
     [property: Id(3)] int PromptsAllocated,
     [property: Id(4)] int MaxSamples,
     [property: Id(5)] string Outcome,
-    [property: Id(6)] DateTimeOffset AllocatedAt);
+    [property: Id(6)] DateTimeOffset AllocatedAt,
+    [property: Id(7)] int[]? Histogram = null,
+    [property: Id(8)] int Attempts = 0,
+    [property: Id(9)] int Acceptances = 0,
+    [property: Id(10)] long Samples = 0,
+    [property: Id(11)] double? EvalAccuracy = null,
+    [property: Id(12)] double? Loss = null,
+    [property: Id(13)] double Seconds = 0,
+    [property: Id(14)] int Stage1Reused = 0)
+{
+    /// <summary>Accepted / drawn this iteration; 0 when nothing was drawn.</summary>
+    public double TrainAcceptRate => Attempts == 0 ? 0 : (double)Acceptances / Attempts;
+}

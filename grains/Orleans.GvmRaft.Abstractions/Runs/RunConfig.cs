@@ -11,6 +11,10 @@ namespace Orleans.GvmRaft.Runs;
 /// <param name="FilterThreshold">T, the accept-rate ceiling (0 = off).</param>
 /// <param name="FilterInsufficient">K, the insufficient-sample floor (0 = off).</param>
 /// <param name="Iterations">How many iterations the run has.</param>
+/// <param name="PromptSet">The imported prompt set a driven run draws its batches from.</param>
+/// <param name="EvalEvery">A driven run evaluates the policy on its held-out set every this many iterations (and after the last).</param>
+/// <param name="Policy">The policy a driven run trains (defaults when null).</param>
+/// <param name="Reuse">Stage-1 reuse (off when null).</param>
 [GenerateSerializer, Immutable]
 public sealed record RunConfig(
     [property: Id(0)] TrainingAlgorithm Algorithm = TrainingAlgorithm.RaftPlusPlus,
@@ -22,8 +26,18 @@ public sealed record RunConfig(
     [property: Id(6)] double Beta = 2.0,
     [property: Id(7)] double FilterThreshold = 0,
     [property: Id(8)] double FilterInsufficient = 0,
-    [property: Id(9)] int Iterations = 10)
+    [property: Id(9)] int Iterations = 10,
+    [property: Id(10)] string? PromptSet = null,
+    [property: Id(11)] int EvalEvery = 5,
+    [property: Id(12)] PolicySettings? Policy = null,
+    [property: Id(13)] Stage1Reuse? Reuse = null)
 {
+    /// <summary>The policy settings, defaults filled in.</summary>
+    public PolicySettings PolicyOrDefault => Policy ?? new PolicySettings();
+
+    /// <summary>The stage-1 reuse settings; off when none were given.</summary>
+    public Stage1Reuse ReuseOrDefault => Reuse ?? new Stage1Reuse();
+
     /// <summary>Throws <see cref="ArgumentException"/> with a message that names the first invalid setting.</summary>
     public void Validate()
     {
@@ -51,9 +65,18 @@ public sealed record RunConfig(
             "filterInsufficient",
             $"must be a finite number >= 0, 0 meaning off (got {FilterInsufficient})");
         Require(Iterations >= 1, "iterations", $"must be >= 1 (got {Iterations})");
+        Require(PromptSet is null || !string.IsNullOrWhiteSpace(PromptSet), "promptSet", "must not be empty");
+        Require(EvalEvery >= 1, "evalEvery", $"must be >= 1 (got {EvalEvery})");
+        PolicyOrDefault.Validate();
+        ReuseOrDefault.Validate();
+        Require(
+            ReuseOrDefault.Samples < Stage1Samples,
+            "stage1Reuse.samples",
+            $"must be below stage1Samples ({Stage1Samples}) to shrink stage 1 (got {ReuseOrDefault.Samples})");
     }
 
-    private static void Require(bool condition, string setting, string message)
+    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="setting"/> unless <paramref name="condition"/> holds.</summary>
+    internal static void Require(bool condition, string setting, string message)
     {
         if (!condition)
         {

@@ -3,12 +3,15 @@ namespace Orleans.GvmRaft.Runs;
 /// <summary>Where a training run is in its life.</summary>
 public enum RunPhase
 {
-    /// <summary>Configured; no iteration allocated yet.</summary>
+    /// <summary>Configured; not started and no iteration allocated yet.</summary>
     Created,
 
-    /// <summary>At least one iteration allocated, more to come.</summary>
+    /// <summary>Iterations in progress: driven by the run grain, or allocated by a caller.</summary>
     Running,
 
-    /// <summary>The configured number of iterations has been allocated.</summary>
+    /// <summary>The configured number of iterations is done.</summary>
     Completed,
+
+    /// <summary>Stopped by <c>gvm run pause</c> at a step boundary; <c>resume</c> goes on from there.</summary>
+    Paused,
 }

@@ -1,6 +1,18 @@
 namespace Orleans.GvmRaft.Runs;
 
 /// <summary>A training run as the client sees it.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Config">Its configuration.</param>
+/// <param name="Phase">Created, running, paused or completed.</param>
+/// <param name="CompletedIterations">Iterations finished (driven runs) or allocated (runs a caller drives).</param>
+/// <param name="History">One summary per iteration.</param>
+/// <param name="CreatedAt">When the run was created.</param>
+/// <param name="Step">The step of the iteration in progress (driven runs).</param>
+/// <param name="PolicyVersion">The policy version rollouts are drawn with (driven runs).</param>
+/// <param name="LastError">The last error a driven step hit; the step is retried.</param>
+/// <param name="InitialEvalAccuracy">Held-out accuracy of policy version 0, before any RL update.</param>
+/// <param name="Samples">Cumulative rollouts (driven runs).</param>
+/// <param name="Seconds">Seconds the run has been driving.</param>
 [GenerateSerializer, Immutable]
 public sealed record RunSnapshot(
     [property: Id(0)] string RunId,
@@ -8,4 +20,10 @@ public sealed record RunSnapshot(
     [property: Id(2)] RunPhase Phase,
     [property: Id(3)] int CompletedIterations,
     [property: Id(4)] IReadOnlyList<IterationSummary> History,
-    [property: Id(5)] DateTimeOffset CreatedAt);
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] IterationStep Step = IterationStep.PickBatch,
+    [property: Id(7)] long PolicyVersion = 0,
+    [property: Id(8)] string? LastError = null,
+    [property: Id(9)] double? InitialEvalAccuracy = null,
+    [property: Id(10)] long Samples = 0,
+    [property: Id(11)] double Seconds = 0);

@@ -114,6 +114,20 @@ public sealed class PromptGrain(
     }
 
     /// <inheritdoc />
+    public async Task<bool> JoinSetAsync(string set)
+    {
+        RequireDefined();
+        PromptSets.PromptSetLayout.ValidateName(set);
+        if (state.State.Sets.Contains(set))
+        {
+            return false;
+        }
+
+        await CommitAsync(s => s.Sets.Add(set));
+        return true;
+    }
+
+    /// <inheritdoc />
     public Task<PromptSnapshot?> GetSnapshotAsync()
     {
         var s = state.State;
@@ -123,10 +137,22 @@ public sealed class PromptGrain(
     }
 
     // Stage-1 reports of the same draw (a run's iteration under one policy version, perhaps split
-    // across workers) add up; a report of a newer draw replaces the estimate.
+    // across workers) add up; a report of a newer draw replaces the estimate, unless it is a shrunk
+    // stage 1 that extends a reused estimate: then it adds up too and takes the newer tag.
     private static PromptEstimate NextEstimate(PromptEstimate? current, RolloutReport report)
     {
         var moments = RunningMoments.Of(report.GradNorms);
+        if (current is not null && report.ExtendsEstimate && !current.IsSameDraw(report))
+        {
+            return new PromptEstimate(
+                report.RunId,
+                report.Iteration,
+                report.PolicyVersion,
+                current.Samples + report.Attempts,
+                current.Accepted + report.Acceptances,
+                current.GradNorms.Merge(moments));
+        }
+
         if (current is not null && current.IsSameDraw(report))
         {
             return current with

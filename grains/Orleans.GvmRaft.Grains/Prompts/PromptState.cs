@@ -28,6 +28,10 @@ public sealed class PromptState
     [Id(5)]
     public List<PromptHistoryEntry> History { get; set; } = [];
 
+    /// <summary>The prompt sets the prompt belongs to.</summary>
+    [Id(6)]
+    public List<string> Sets { get; set; } = [];
+
     /// <summary>A copy to restore when a write fails, so memory never runs ahead of storage.</summary>
     public PromptState Copy() => new()
     {
@@ -37,5 +41,6 @@ public sealed class PromptState
         LastAllocation = LastAllocation,
         RecentReportIds = [.. RecentReportIds],
         History = [.. History],
+        Sets = [.. Sets],
     };
 }

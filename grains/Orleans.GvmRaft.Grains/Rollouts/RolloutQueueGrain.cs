@@ -89,7 +89,7 @@ public sealed class RolloutQueueGrain(
     }
 
     /// <inheritdoc />
-    public async Task<CompletionDisposition> CompleteAsync(string itemId, string workerId, RolloutReport report)
+    public async Task<CompletionDisposition> CompleteAsync(string itemId, string workerId, RolloutReport report, RolloutResponses? responses = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         if (!state.State.Items.TryGetValue(itemId, out var entry))
@@ -109,18 +109,41 @@ public sealed class RolloutQueueGrain(
         }
 
         if (report.ReportId != item.ItemId || report.RunId != item.RunId || report.Iteration != item.Iteration
-            || report.Stage != item.Stage || report.PolicyVersion != item.PolicyVersion || report.Attempts != item.Count)
+            || report.Stage != item.Stage || report.PolicyVersion != item.PolicyVersion || report.Attempts != item.Count
+            || report.ExtendsEstimate != item.ExtendsEstimate)
         {
             throw new ArgumentException(
-                $"results for work item '{itemId}' must carry its id, run, iteration, stage and policy version and {item.Count} attempts.");
+                $"results for work item '{itemId}' must carry its id, run, iteration, stage, policy version and estimate mode and {item.Count} attempts.");
+        }
+
+        if (responses is not null && (responses.ItemId != itemId || responses.PromptId != item.PromptId
+            || responses.Responses.Length != item.Count || responses.Rewards.Length != item.Count
+            || responses.Rewards.Count(r => r == 1) != report.Acceptances))
+        {
+            throw new ArgumentException(
+                $"responses for work item '{itemId}' must name it and its prompt and hold its {item.Count} responses with rewards matching the report.");
         }
 
         // The prompt counts the report once by its id, so if this grain fails after the prompt
         // recorded it, a retry of this call cannot count it twice.
         await grains.GetGrain<IPromptGrain>(item.PromptId).RecordRolloutsAsync(report);
-        await CommitAsync(s => s.Items[itemId].Completed = true);
+        await CommitAsync(s =>
+        {
+            var done = s.Items[itemId];
+            done.Completed = true;
+            done.Drawn = report.Attempts;
+            done.Accepted = report.Acceptances;
+            done.Responses = responses;
+        });
         return CompletionDisposition.Accepted;
     }
+
+    /// <inheritdoc />
+    public Task<RolloutResponses[]> GetResponsesAsync(int iteration) =>
+        Task.FromResult<RolloutResponses[]>([.. state.State.Order
+            .Select(id => state.State.Items[id])
+            .Where(i => i.Completed && i.Item.Iteration == iteration && i.Responses is not null)
+            .Select(i => i.Responses!)]);
 
     /// <inheritdoc />
     public Task<QueueProgress> GetProgressAsync(int iteration, RolloutStage stage)
@@ -131,7 +154,9 @@ public sealed class RolloutQueueGrain(
             items.Count(i => !i.Completed && (i.WorkerId is null || i.LeaseExpiresAt <= now)),
             items.Count(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now),
             items.Count(i => i.Completed),
-            items.Count(i => i.Attempts > 1)));
+            items.Count(i => i.Attempts > 1),
+            items.Sum(i => i.Drawn),
+            items.Sum(i => i.Accepted)));
     }
 
     private Task CommitAsync(Action<RolloutQueueState> change) => state.CommitAsync(s => s.Copy(), change);

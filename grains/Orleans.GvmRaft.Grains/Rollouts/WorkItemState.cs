@@ -24,6 +24,18 @@ public sealed class WorkItemState
     [Id(4)]
     public bool Completed { get; set; }
 
+    /// <summary>Responses drawn, from the accepted results.</summary>
+    [Id(5)]
+    public int Drawn { get; set; }
+
+    /// <summary>Responses accepted, from the accepted results.</summary>
+    [Id(6)]
+    public int Accepted { get; set; }
+
+    /// <summary>The responses, kept for the trainer until the queue drops the iteration.</summary>
+    [Id(7)]
+    public RolloutResponses? Responses { get; set; }
+
     /// <summary>A copy, for restoring after a failed write.</summary>
     public WorkItemState Copy() => new()
     {
@@ -32,5 +44,8 @@ public sealed class WorkItemState
         LeaseExpiresAt = LeaseExpiresAt,
         Attempts = Attempts,
         Completed = Completed,
+        Drawn = Drawn,
+        Accepted = Accepted,
+        Responses = Responses,
     };
 }

@@ -1,15 +1,17 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.GvmRaft.Allocation;
 using Orleans.GvmRaft.Prompts;
 
 namespace Orleans.GvmRaft.Runs;
 
-/// <summary>The coordinator of one training run.</summary>
-public sealed class TrainingRunGrain(
+/// <summary>The coordinator of one training run: its API and the allocation step (the driven iteration is in the other part).</summary>
+public sealed partial class TrainingRunGrain(
     [PersistentState("run", GvmStorage.Runs)] IPersistentState<TrainingRunState> state,
     IGrainFactory grains,
     IOptions<CoordinatorOptions> options,
-    TimeProvider clock) : Grain, ITrainingRunGrain
+    TimeProvider clock,
+    ILogger<TrainingRunGrain> logger) : Grain, ITrainingRunGrain, IRemindable
 {
     private readonly int _maxConcurrentCalls = options.Value.MaxConcurrentCalls;
 
@@ -42,6 +44,14 @@ public sealed class TrainingRunGrain(
     /// <inheritdoc />
     public async Task<IterationAllocation> AllocateAsync(int iteration, string[] promptIds)
     {
+        var plan = await PlanOnceAsync(iteration, promptIds);
+        await AssignAsync(plan);
+        return plan;
+    }
+
+    // The plan of an iteration, made once and persisted; a repeat returns it.
+    private async Task<IterationAllocation> PlanOnceAsync(int iteration, string[] promptIds)
+    {
         ArgumentNullException.ThrowIfNull(promptIds);
         var config = state.State.Config ?? throw new InvalidOperationException($"unknown run '{RunId}'.");
         if (state.State.LastAllocation is { } last && last.Iteration == iteration)
@@ -53,11 +63,10 @@ public sealed class TrainingRunGrain(
             }
 
             // A retry: the plan is persisted, but the assignments may not all have arrived.
-            await AssignAsync(last);
             return last;
         }
 
-        int expected = state.State.CompletedIterations + 1;
+        int expected = state.State.AllocatedIterations + 1;
         if (expected > config.Iterations)
         {
             throw new InvalidOperationException($"run '{RunId}' has completed its {config.Iterations} iterations.");
@@ -77,16 +86,16 @@ public sealed class TrainingRunGrain(
             plan.Samples.Count(n => n > 0),
             plan.Samples.Length == 0 ? 0 : plan.Samples.Max(),
             plan.Outcome,
-            clock.GetUtcNow());
+            clock.GetUtcNow(),
+            AllocationHistogram.Count(plan.Samples));
 
         // Persist the plan before telling the prompts, so a crash in between is repaired by a retry.
         await CommitAsync(s =>
         {
-            s.CompletedIterations = iteration;
+            s.AllocatedIterations = iteration;
             s.LastAllocation = plan;
             s.History.Add(summary);
         });
-        await AssignAsync(plan);
         return plan;
     }
 
@@ -156,11 +165,31 @@ public sealed class TrainingRunGrain(
     {
         var s = state.State;
         var config = s.Config!;
-        var phase = s.CompletedIterations == 0 ? RunPhase.Created
-            : s.CompletedIterations >= config.Iterations ? RunPhase.Completed
-            : RunPhase.Running;
-        return new RunSnapshot(RunId, config, phase, s.CompletedIterations, [.. s.History], s.CreatedAt);
+        int done = s.Driven ? s.FinishedIterations : s.AllocatedIterations;
+        var phase = done >= config.Iterations ? RunPhase.Completed
+            : s.Paused ? RunPhase.Paused
+            : s.Driven || done > 0 ? RunPhase.Running
+            : RunPhase.Created;
+        return new RunSnapshot(
+            RunId, config, phase, done, [.. s.History], s.CreatedAt, s.Step, s.PolicyVersion, _lastError, s.InitialAccuracy, s.Samples, DrivingSeconds());
     }
 
-    private Task CommitAsync(Action<TrainingRunState> change) => state.CommitAsync(s => s.Copy(), change);
+    // Driven steps interleave with the API calls, so writes take turns.
+    private async Task CommitAsync(Action<TrainingRunState> change)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            await state.CommitAsync(c => c.Copy(), c =>
+            {
+                c.Seconds = DrivingSeconds();
+                change(c);
+            });
+            _drivingSince = _drivingSince is null ? null : clock.GetUtcNow();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
 }

@@ -14,7 +14,7 @@ public sealed class TrainingRunState
 
     /// <summary>Iterations allocated so far.</summary>
     [Id(2)]
-    public int CompletedIterations { get; set; }
+    public int AllocatedIterations { get; set; }
 
     /// <summary>The plan of the latest iteration, kept whole so that a retried call gets the same answer.</summary>
     [Id(3)]
@@ -24,13 +24,68 @@ public sealed class TrainingRunState
     [Id(4)]
     public List<IterationSummary> History { get; set; } = [];
 
+    /// <summary>The run was started: it drives its own iterations.</summary>
+    [Id(5)]
+    public bool Driven { get; set; }
+
+    /// <summary>Paused by the user.</summary>
+    [Id(6)]
+    public bool Paused { get; set; }
+
+    /// <summary>Iterations finished, update included (driven runs).</summary>
+    [Id(7)]
+    public int FinishedIterations { get; set; }
+
+    /// <summary>The step of the iteration in progress.</summary>
+    [Id(8)]
+    public IterationStep Step { get; set; }
+
+    /// <summary>The batch of the iteration in progress.</summary>
+    [Id(9)]
+    public string[]? Batch { get; set; }
+
+    /// <summary>Stage-1 draws per prompt of the batch (n0, or fewer under stage-1 reuse).</summary>
+    [Id(10)]
+    public int[]? Stage1Counts { get; set; }
+
+    /// <summary>The policy version rollouts are drawn with.</summary>
+    [Id(11)]
+    public long PolicyVersion { get; set; }
+
+    /// <summary>The trainer prepared version 0.</summary>
+    [Id(12)]
+    public bool Prepared { get; set; }
+
+    /// <summary>Held-out accuracy of version 0.</summary>
+    [Id(13)]
+    public double? InitialAccuracy { get; set; }
+
+    /// <summary>Cumulative rollouts (driven runs).</summary>
+    [Id(14)]
+    public long Samples { get; set; }
+
+    /// <summary>Seconds the run has been driving, summed across pauses and restarts.</summary>
+    [Id(15)]
+    public double Seconds { get; set; }
+
     /// <summary>A copy to restore when a write fails.</summary>
     public TrainingRunState Copy() => new()
     {
         Config = Config,
         CreatedAt = CreatedAt,
-        CompletedIterations = CompletedIterations,
+        AllocatedIterations = AllocatedIterations,
         LastAllocation = LastAllocation,
         History = [.. History],
+        Driven = Driven,
+        Paused = Paused,
+        FinishedIterations = FinishedIterations,
+        Step = Step,
+        Batch = Batch,
+        Stage1Counts = Stage1Counts,
+        PolicyVersion = PolicyVersion,
+        Prepared = Prepared,
+        InitialAccuracy = InitialAccuracy,
+        Samples = Samples,
+        Seconds = Seconds,
     };
 }

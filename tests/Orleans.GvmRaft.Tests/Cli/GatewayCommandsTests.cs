@@ -4,12 +4,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Client.Cluster;
 using Orleans.GvmRaft.Silo;
+using Orleans.GvmRaft.Worker.Hosting;
+using Orleans.GvmRaft.Workers;
 
 namespace Orleans.GvmRaft.Tests.Cli;
 
 /// <summary>
-/// <c>gvm import</c> and <c>gvm prompt show</c> against a real silo host whose gateway listens on a
-/// loopback TCP port, the way a user runs them.
+/// <c>gvm import</c>, <c>prompt show</c>, <c>run</c> and <c>prompts top</c> against a real silo
+/// host (a worker silo, so runs train) whose gateway listens on a loopback TCP port, the way a
+/// user runs them.
 /// </summary>
 public sealed class GatewayCommandsTests : IAsyncLifetime
 {
@@ -28,7 +31,7 @@ public sealed class GatewayCommandsTests : IAsyncLifetime
             ["Gvm:Silo:ClusterId"] = _clusterId,
         });
         builder.Logging.ClearProviders();
-        builder.AddGvmSilo();
+        builder.AddGvmSilo(WorkerRole.Worker, silo => silo.AddGvmWorker(builder.Configuration));
         _silo = builder.Build();
         await _silo.StartAsync();
     }
@@ -75,6 +78,51 @@ public sealed class GatewayCommandsTests : IAsyncLifetime
         var show = await Gvm("prompt", "show", "m-1");
         Assert.Equal(1, show.ExitCode);
         Assert.Contains("unknown prompt 'm-1'", show.Error);
+    }
+
+    [Fact]
+    public async Task StartARunFromYamlWatchItAndRankItsPrompts()
+    {
+        string prompts = CliRunner.TempFile([.. Enumerable.Range(0, 6).Select(i =>
+            $$"""{"id": "cli-{{i}}", "problem": "{{i}}+{{i}}=", "answer": "{{2 * i}}", "verifier": "exact"}""")]);
+        Assert.Equal(0, (await Gvm("import", prompts, "--set", "cli-set")).ExitCode);
+
+        string bad = CliRunner.TempFile("""{"runId": "cli-run", "promptSet": "cli-set", "budget": -3}""");
+        var refused = await Gvm("run", "start", "--config", bad);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("budget must be >= 0", refused.Error);
+        Assert.Contains("unknown run 'cli-run'", (await Gvm("run", "status", "cli-run")).Error);
+
+        string config = Path.ChangeExtension(CliRunner.TempFile(
+            "runId: cli-run",
+            "promptSet: cli-set",
+            "batchSize: 3",
+            "stage1Samples: 2",
+            "budget: 6",
+            "iterations: 2",
+            "evalEvery: 1",
+            "policy: {warmupSteps: 2, warmupExamples: 6, evalPrompts: 4}"), ".yaml");
+        File.Move(Path.ChangeExtension(config, ".jsonl"), config);
+        var start = await Gvm("run", "start", "--config", config);
+        Assert.Equal(0, start.ExitCode);
+        Assert.Contains("run cli-run: running", start.Output);
+
+        string folder = Path.Combine(Path.GetTempPath(), $"gvm-watch-{Guid.NewGuid():N}");
+        var watch = await Gvm("run", "watch", "cli-run", "--out", folder);
+        Assert.Equal(0, watch.ExitCode);
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(folder, "metrics.jsonl")).Length);
+
+        var status = await Gvm("run", "status", "cli-run");
+        Assert.Contains("run cli-run: completed, iteration 2/2", status.Output);
+        Assert.Contains("policy version 2, 24 rollouts", status.Output);
+
+        var top = await Gvm("prompts", "top", "--run", "cli-run", "--by", "samples", "--limit", "2");
+        Assert.Equal(0, top.ExitCode);
+        var rows = top.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, rows.Length);
+        Assert.StartsWith("rank\tprompt", rows[0]);
+        Assert.StartsWith("1\tcli-", rows[1]);
+        Assert.Equal(1, (await Gvm("prompts", "top", "--run", "no-such-run")).ExitCode);
     }
 
     [Fact]

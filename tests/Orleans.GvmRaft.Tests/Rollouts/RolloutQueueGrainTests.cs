@@ -43,7 +43,8 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
         Assert.Equal(item.Count, stats.Attempts);
         Assert.Equal(3, stats.Acceptances);
         var progress = await queue.GetProgressAsync(item.Iteration, item.Stage);
-        Assert.Equal(new QueueProgress(0, 0, 1, 1), progress);
+        // Only the winning results count towards the iteration's totals: 3 of the item's 8.
+        Assert.Equal(new QueueProgress(0, 0, 1, 1, item.Count, 3), progress);
         Assert.True(progress.Done);
     }
 
@@ -56,7 +57,7 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
         Assert.Equal(CompletionDisposition.Accepted, await queue.CompleteAsync(items[0].ItemId, "worker-a", report));
         Assert.Equal(CompletionDisposition.Duplicate, await queue.CompleteAsync(items[0].ItemId, "worker-a", report));
         Assert.Equal(items[0].Count, (await Prompt(items[0].PromptId).GetSnapshotAsync())!.Statistics.Attempts);
-        Assert.Equal(new QueueProgress(0, 1, 1, 0), await queue.GetProgressAsync(1, RolloutStage.Estimate));
+        Assert.Equal(new QueueProgress(0, 1, 1, 0, items[0].Count, 2), await queue.GetProgressAsync(1, RolloutStage.Estimate));
     }
 
     [Fact]
@@ -76,6 +77,30 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
 
         Assert.Equal(0, (await Prompt(item.PromptId).GetSnapshotAsync())!.Statistics.Attempts);
         Assert.Equal(CompletionDisposition.Accepted, await queue.CompleteAsync(item.ItemId, "w", Report(item, 1)));
+    }
+
+    [Fact]
+    public async Task TheTrainerGetsTheWinningResponsesOnly()
+    {
+        var (queue, items) = await QueueWithItemsAsync(2);
+        await queue.ClaimAsync("w", 2);
+        var item = items[0];
+        int[] rewards = [1, 1, 0, 0, 0, 0, 0, 0];
+        var responses = new RolloutResponses(item.ItemId, item.PromptId, [5, 6], [.. Enumerable.Range(0, 8).Select(i => new[] { i })], rewards);
+
+        // Responses must match the item and the report: rewards that disagree with the report's
+        // acceptances are refused, and nothing is recorded.
+        var disagreeing = responses with { Rewards = [1, 0, 0, 0, 0, 0, 0, 0] };
+        await Assert.ThrowsAsync<ArgumentException>(() => queue.CompleteAsync(item.ItemId, "w", Report(item, 2), disagreeing));
+        Assert.Empty(await queue.GetResponsesAsync(1));
+
+        Assert.Equal(CompletionDisposition.Accepted, await queue.CompleteAsync(item.ItemId, "w", Report(item, 2), responses));
+        var late = responses with { Rewards = [.. Enumerable.Repeat(1, 8)] };
+        Assert.Equal(CompletionDisposition.Duplicate, await queue.CompleteAsync(item.ItemId, "late", Report(item, 8), late));
+
+        var kept = Assert.Single(await queue.GetResponsesAsync(1));
+        Assert.Equal(rewards, kept.Rewards);
+        Assert.Empty(await queue.GetResponsesAsync(2));
     }
 
     private IPromptGrain Prompt(string id) => fixture.Client.GetGrain<IPromptGrain>(id);

@@ -1,4 +1,4 @@
-namespace Orleans.GvmRaft.Client.Train;
+namespace Orleans.GvmRaft.Runs;
 
 /// <summary>How many prompts got how many stage-2 samples, in power-of-two bins.</summary>
 public static class AllocationHistogram

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Globalization;
+using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Client.Train;
+using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.Rollouts;
+using Orleans.GvmRaft.Runs;
+using Orleans.GvmRaft.Workers;
+
+namespace Orleans.GvmRaft.Client.Runs;
+
+/// <summary><c>gvm run start|status|pause|resume|watch</c>: training runs on a cluster with worker silos.</summary>
+public static class RunCommand
+{
+    /// <summary>Builds <c>run</c> with its subcommands.</summary>
+    public static Command Create(ClusterOptionsBinder cluster)
+    {
+        var config = new Option<string>("--config") { Description = "Run configuration, JSON or YAML (.yaml/.yml): runId, promptSet, allocator, budget, batchSize, stage1Samples, iterations, evalEvery, policy {...}, reuse {...}.", Required = true };
+        var start = new Command("start", "Create a run from a configuration file and start it; its grain drives the iterations on the cluster's worker silos.") { config };
+        start.SetAction((result, ct) => RunAsync(result, "start", cluster, ct, async grains =>
+        {
+            var (runId, runConfig) = RunConfigFile.Read(result.GetValue(config)!);
+            var run = grains.GetGrain<ITrainingRunGrain>(runId);
+            await run.CreateAsync(runConfig);
+            Print(result, await run.StartAsync(), null, []);
+            return 0;
+        }));
+
+        var status = WithRun("status", "Print a run's phase, step, progress, metrics and the live workers.", cluster, async (result, grains, runId) =>
+        {
+            var snapshot = await SnapshotAsync(grains, runId);
+            var progress = snapshot.Step is IterationStep.Estimate or IterationStep.Sample
+                ? await grains.GetGrain<IRolloutQueueGrain>(runId).GetProgressAsync(
+                    snapshot.CompletedIterations + 1, snapshot.Step == IterationStep.Estimate ? RolloutStage.Estimate : RolloutStage.Sample)
+                : null;
+            Print(result, snapshot, progress, await grains.GetGrain<IWorkerDirectoryGrain>(0).GetWorkersAsync());
+            return 0;
+        });
+        var pause = WithRun("pause", "Pause a run at its next step boundary; resume goes on from there.", cluster, async (result, grains, runId) =>
+        {
+            await SnapshotAsync(grains, runId);
+            Print(result, await grains.GetGrain<ITrainingRunGrain>(runId).PauseAsync(), null, []);
+            return 0;
+        });
+        var resume = WithRun("resume", "Resume a paused run.", cluster, async (result, grains, runId) =>
+        {
+            await SnapshotAsync(grains, runId);
+            Print(result, await grains.GetGrain<ITrainingRunGrain>(runId).ResumeAsync(), null, []);
+            return 0;
+        });
+
+        var output = new Option<string>("--out") { Description = "Run folder to write.", DefaultValueFactory = _ => "runs/watch" };
+        var watch = WithRun("watch", "Follow a run to completion, writing its run folder (metrics.jsonl, allocations.jsonl, accuracy.svg, checkpoint/).", cluster, async (result, grains, runId) =>
+        {
+            await SnapshotAsync(grains, runId);
+            var error = result.InvocationConfiguration.Error;
+            var metrics = await new RunWatcher(grains, runId, result.GetValue(output)!, line => error.WriteLine(line)).WatchAsync(
+                m => error.WriteLine(FormattableString.Invariant($"iteration {m.Iteration}: {m.Samples} rollouts, accept {m.TrainAcceptRate:P1}{(m.EvalAccuracy is double a ? $", eval {a:P1}" : "")}")));
+            result.InvocationConfiguration.Output.WriteLine(FormattableString.Invariant($"held-out accuracy {metrics[0].EvalAccuracy:P1} → {metrics[^1].EvalAccuracy:P1} after {metrics[^1].Samples} rollouts"));
+            return 0;
+        }, output);
+        return new Command("run", "Start, watch, pause and resume training runs.") { start, status, pause, resume, watch };
+    }
+
+    private static Command WithRun(string name, string description, ClusterOptionsBinder cluster, Func<ParseResult, IGrainFactory, string, Task<int>> action, params Option[] options)
+    {
+        var runId = new Argument<string>("RUN") { Description = "The run id." };
+        var command = new Command(name, description) { runId };
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction((result, ct) => RunAsync(result, name, cluster, ct, grains => action(result, grains, result.GetValue(runId)!)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, string name, ClusterOptionsBinder cluster, CancellationToken cancellationToken, Func<IGrainFactory, Task<int>> action)
+    {
+        var error = result.InvocationConfiguration.Error;
+        try
+        {
+            await using var connection = await cluster.ConnectAsync(result, cancellationToken);
+            return await action(connection.Client);
+        }
+        catch (ClusterUnavailableException e)
+        {
+            error.WriteLine($"gvm run {name}: {e.Message}");
+            return 3;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FileNotFoundException or IOException)
+        {
+            error.WriteLine($"gvm run {name}: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<RunSnapshot> SnapshotAsync(IGrainFactory grains, string runId) =>
+        await grains.GetGrain<ITrainingRunGrain>(runId).GetSnapshotAsync()
+        ?? throw new ArgumentException($"unknown run '{runId}'.");
+
+    private static void Print(ParseResult result, RunSnapshot s, QueueProgress? progress, WorkerStatus[] workers)
+    {
+        var output = result.InvocationConfiguration.Output;
+        var last = s.History.LastOrDefault(h => h.Iteration <= s.CompletedIterations);
+        var lastEval = s.History.LastOrDefault(h => h.EvalAccuracy is not null)?.EvalAccuracy ?? s.InitialEvalAccuracy;
+        var lines = new List<string>
+        {
+            $"run {s.RunId}: {s.Phase.ToString().ToLowerInvariant()}, iteration {s.CompletedIterations}/{s.Config.Iterations}"
+                + (s.Phase is RunPhase.Running or RunPhase.Paused ? $", next step {s.Step.ToString().ToLowerInvariant()}" : ""),
+            $"  allocator {s.Config.Allocator}, B {s.Config.BatchSize}, n0 {s.Config.Stage1Samples}, N {s.Config.Budget}, prompt set {s.Config.PromptSet ?? "(none)"}",
+            FormattableString.Invariant($"  policy version {s.PolicyVersion}, {s.Samples} rollouts, {s.Seconds:F0} s")
+                + (last is null ? "" : FormattableString.Invariant($", last accept rate {last.TrainAcceptRate:P1}"))
+                + (lastEval is double e ? FormattableString.Invariant($", held-out accuracy {e:P1}") : ""),
+        };
+        if (progress is not null)
+        {
+            lines.Add($"  queue: {progress.Completed} done, {progress.Leased} leased, {progress.Pending} pending, {progress.Reissued} re-issued");
+        }
+
+        if (workers.Length > 0)
+        {
+            lines.Add($"  workers: {string.Join(", ", workers.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.WorkerId} ({w.Rollouts} rollouts, v{w.PolicyVersion})")))}");
+        }
+
+        if (s.LastError is { } error)
+        {
+            lines.Add($"  last error (retrying): {error}");
+        }
+
+        foreach (string line in lines)
+        {
+            output.WriteLine(line);
+        }
+    }
+}

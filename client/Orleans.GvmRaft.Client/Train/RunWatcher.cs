@@ -1,0 +1,72 @@
+using Orleans.GvmRaft.Policy.Checkpoints;
+using Orleans.GvmRaft.Runs;
+using Orleans.GvmRaft.Worker.Presets;
+using Orleans.GvmRaft.Workers;
+
+namespace Orleans.GvmRaft.Client.Train;
+
+/// <summary>
+/// Follows a driven run until it completes and writes its run folder: a metrics line and an
+/// allocation histogram per iteration as they finish, then the final checkpoint (fetched from the
+/// run's trainer) and the accuracy plot.
+/// </summary>
+public sealed class RunWatcher(IGrainFactory grains, string runId, string output, Action<string>? log = null)
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Watches until the run completes; <paramref name="onIteration"/> hears each metrics line (iteration 0 is the policy before RL).</summary>
+    public async Task<IReadOnlyList<IterationMetrics>> WatchAsync(Action<IterationMetrics>? onIteration = null, CancellationToken cancellationToken = default)
+    {
+        var run = grains.GetGrain<ITrainingRunGrain>(runId);
+        using var folder = new RunFolder(output);
+        var metrics = new List<IterationMetrics>();
+        string? lastError = null;
+        while (true)
+        {
+            var snapshot = await run.GetSnapshotAsync() ?? throw new ArgumentException($"unknown run '{runId}'.");
+            if (metrics.Count == 0 && snapshot.InitialEvalAccuracy is double initial)
+            {
+                Record(folder, metrics, new IterationMetrics(0, 0, 0, initial, 0, 0, 0), [], onIteration);
+            }
+
+            if (metrics.Count > 0)
+            {
+                foreach (var h in snapshot.History.Where(h => h.Iteration > metrics[^1].Iteration && h.Iteration <= snapshot.CompletedIterations))
+                {
+                    var row = new IterationMetrics(h.Iteration, h.Samples, h.TrainAcceptRate, h.EvalAccuracy, h.Seconds, h.PromptsAllocated, h.Loss ?? 0);
+                    Record(folder, metrics, row, h.Histogram ?? [], onIteration);
+                }
+            }
+
+            if (snapshot.LastError is { } error && error != lastError)
+            {
+                log?.Invoke($"run {runId}: {error} (retrying)");
+            }
+
+            lastError = snapshot.LastError;
+            if (snapshot.Phase == RunPhase.Completed && metrics.Count > snapshot.Config.Iterations)
+            {
+                await FinishAsync(folder);
+                log?.Invoke($"run folder: {folder.Path}");
+                return metrics;
+            }
+
+            await Task.Delay(Poll, cancellationToken);
+        }
+    }
+
+    private static void Record(RunFolder folder, List<IterationMetrics> metrics, IterationMetrics row, int[] histogram, Action<IterationMetrics>? onIteration)
+    {
+        folder.Record(row, histogram);
+        metrics.Add(row);
+        onIteration?.Invoke(row);
+    }
+
+    private async Task FinishAsync(RunFolder folder)
+    {
+        var policy = await grains.GetGrain<IPolicyTrainerGrain>(runId).GetPolicyAsync();
+        using var model = ArithmeticPreset.NewModel(policy.Settings.Seed);
+        ParameterBytes.Import(model, policy.Weights);
+        folder.Finish($"{runId}, policy version {policy.Version}", model);
+    }
+}

@@ -1,0 +1,191 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.GvmRaft.Placement;
+using Orleans.GvmRaft.Policy.Checkpoints;
+using Orleans.GvmRaft.Policy.Model;
+using Orleans.GvmRaft.Policy.Probe;
+using Orleans.GvmRaft.Policy.Rollouts;
+using Orleans.GvmRaft.Policy.Sampling;
+using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.Rollouts;
+using Orleans.GvmRaft.Worker.Presets;
+using Orleans.GvmRaft.Workers;
+using Orleans.Placement;
+
+namespace Orleans.GvmRaft.Worker.Rollouts;
+
+/// <summary>
+/// A worker silo's rollout worker. It heartbeats to the directory, claims leased work from each
+/// active run's queue, loads the policy version the work names from the run's trainer, samples,
+/// verifies and probes, and completes each item with its report and responses.
+/// </summary>
+[WorkerPlacementFilter]
+[PreferLocalPlacement]
+public sealed class PolicyWorkerGrain(
+    IGrainFactory grains,
+    IOptions<WorkerOptions> options,
+    ILocalSiloDetails silo,
+    TimeProvider clock,
+    ILogger<PolicyWorkerGrain> logger) : Grain, IPolicyWorkerGrain
+{
+    private readonly WorkerOptions _options = options.Value;
+    private readonly Dictionary<string, (long Version, Decoder Model, RolloutExecutor Executor)> _policies = [];
+    private readonly Dictionary<string, PromptDefinition> _definitions = [];
+    private IGrainTimer? _timer;
+    private long _items;
+    private long _rollouts;
+    private long _version = -1;
+
+    private string WorkerId => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public Task StartAsync()
+    {
+        _timer ??= this.RegisterGrainTimer(PollAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _options.PollInterval) { KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<WorkerStatus> GetStatusAsync() => Task.FromResult(Status());
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        foreach (var policy in _policies.Values)
+        {
+            policy.Model.Dispose();
+        }
+
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private WorkerStatus Status() => new(WorkerId, silo.Name, clock.GetUtcNow(), _items, _rollouts, _version);
+
+    // The timer does not interleave: one poll at a time, and a poll that finds work keeps at it.
+    private async Task PollAsync(CancellationToken cancellationToken)
+    {
+        string[] runs = await grains.GetGrain<IWorkerDirectoryGrain>(0).HeartbeatAsync(Status());
+        bool worked = true;
+        while (worked && !cancellationToken.IsCancellationRequested)
+        {
+            worked = false;
+            foreach (string runId in runs)
+            {
+                try
+                {
+                    worked |= await WorkAsync(runId);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The leases run out and the work is issued again; nothing is lost.
+                    logger.LogWarning(e, "worker {WorkerId}: work for run {RunId} failed", WorkerId, runId);
+                }
+            }
+        }
+    }
+
+    private async Task<bool> WorkAsync(string runId)
+    {
+        var queue = grains.GetGrain<IRolloutQueueGrain>(runId);
+        var leases = await queue.ClaimAsync(WorkerId, _options.ClaimSize);
+        if (leases.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var group in leases.GroupBy(l => l.Item.PolicyVersion))
+        {
+            var executor = await PolicyAsync(runId, group.Key);
+            if (executor is null)
+            {
+                logger.LogWarning("worker {WorkerId}: run {RunId} no longer serves policy version {Version}; leaving its items to expire", WorkerId, runId, group.Key);
+                continue;
+            }
+
+            var items = group.Select(l => l.Item).ToList();
+            var requests = new List<RolloutRequest>(items.Count);
+            foreach (var item in items)
+            {
+                var prompt = await DefinitionAsync(item.PromptId);
+                requests.Add(new RolloutRequest(prompt.Text, prompt.Answer, prompt.Verifier, item.Count, item.Stage == RolloutStage.Estimate));
+            }
+
+            ulong seed = SeedOf(items[0].ItemId, group.First().Attempt);
+            var outcomes = await Task.Run(() => executor.Execute(requests, seed));
+            for (int i = 0; i < items.Count; i++)
+            {
+                var item = items[i];
+                var outcome = outcomes[i];
+                var report = new RolloutReport(item.ItemId, item.RunId, item.Iteration, item.PolicyVersion, item.Stage, outcome.Attempts, outcome.Acceptances, outcome.GradNorms, item.ExtendsEstimate);
+                var responses = new RolloutResponses(
+                    item.ItemId,
+                    item.PromptId,
+                    outcome.Responses.Count > 0 ? outcome.Responses[0].Sequence.Prompt : [],
+                    [.. outcome.Responses.Select(r => r.Sequence.Response)],
+                    [.. outcome.Responses.Select(r => r.Reward)]);
+                if (await queue.CompleteAsync(item.ItemId, WorkerId, report, responses) == CompletionDisposition.Accepted)
+                {
+                    _items++;
+                    _rollouts += outcome.Attempts;
+                }
+            }
+
+            _version = group.Key;
+        }
+
+        return true;
+    }
+
+    // The policy version a work item names, loaded from the run's trainer when this worker holds another.
+    private async Task<RolloutExecutor?> PolicyAsync(string runId, long version)
+    {
+        if (_policies.TryGetValue(runId, out var held) && held.Version == version)
+        {
+            return held.Executor;
+        }
+
+        var weights = await grains.GetGrain<IPolicyTrainerGrain>(runId).GetPolicyAsync();
+        if (weights.Version != version)
+        {
+            return null;
+        }
+
+        var settings = weights.Settings;
+        var model = held.Model ?? ArithmeticPreset.NewModel(settings.Seed);
+        await Task.Run(() => ParameterBytes.Import(model, weights.Weights));
+        var sampling = new SamplingOptions(MaxNewTokens: settings.MaxNewTokens, Temperature: settings.Temperature);
+        var executor = new RolloutExecutor(model, ArithmeticPreset.Tokenizer, sampling, ProbeTarget.EmbedTokens, _options.SampleBatch);
+        _policies[runId] = (version, model, executor);
+        return executor;
+    }
+
+    private async Task<PromptDefinition> DefinitionAsync(string promptId)
+    {
+        if (!_definitions.TryGetValue(promptId, out var definition))
+        {
+            // Definitions never change, so the cache is only bounded, never invalidated.
+            if (_definitions.Count >= 100_000)
+            {
+                _definitions.Clear();
+            }
+
+            definition = await grains.GetGrain<IPromptGrain>(promptId).GetDefinitionAsync()
+                ?? throw new InvalidOperationException($"work item names unknown prompt '{promptId}'.");
+            _definitions[promptId] = definition;
+        }
+
+        return definition;
+    }
+
+    // A draw is reproducible from its first item and lease attempt, whichever worker makes it.
+    private static ulong SeedOf(string itemId, int attempt)
+    {
+        ulong hash = 14695981039346656037;
+        foreach (char c in itemId)
+        {
+            hash = (hash ^ c) * 1099511628211;
+        }
+
+        return hash ^ (ulong)attempt;
+    }
+}

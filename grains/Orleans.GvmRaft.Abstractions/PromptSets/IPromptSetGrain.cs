@@ -1,0 +1,17 @@
+namespace Orleans.GvmRaft.PromptSets;
+
+/// <summary>
+/// A named set of prompt ids that runs draw their batches from. The ids live in fixed-size shards
+/// (<see cref="IPromptSetShardGrain"/>), so a set of millions of prompts is never one large state.
+/// </summary>
+public interface IPromptSetGrain : IGrainWithStringKey
+{
+    /// <summary>Appends ids (the caller ensures each joins once: see <c>IPromptGrain.JoinSetAsync</c>); returns the new size.</summary>
+    Task<long> AppendAsync(string[] promptIds);
+
+    /// <summary>How many prompts the set holds.</summary>
+    Task<long> GetCountAsync();
+
+    /// <summary><paramref name="count"/> distinct prompt ids drawn uniformly without replacement, reproducibly from <paramref name="seed"/>.</summary>
+    Task<string[]> SampleAsync(int count, long seed);
+}

@@ -1,0 +1,41 @@
+namespace Orleans.GvmRaft.Index;
+
+/// <summary>One shard of a run's prompt index.</summary>
+public sealed class PromptIndexGrain(
+    [PersistentState("index", GvmStorage.Runs)] IPersistentState<PromptIndexState> state) : Grain, IPromptIndexGrain
+{
+    /// <inheritdoc />
+    public async Task UpsertAsync(PromptIndexEntry[] entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var before = new Dictionary<string, PromptIndexEntry>(state.State.Entries);
+        foreach (var entry in entries)
+        {
+            state.State.Entries[entry.PromptId] = entry;
+        }
+
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Entries = before;
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<(PromptIndexEntry[] Top, int Count)> TopAsync(PromptRanking by, int limit)
+    {
+        if (!Enum.IsDefined(by))
+        {
+            throw new ArgumentException($"unknown ranking {(int)by}.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var all = state.State.Entries.Values.ToList();
+        all.Sort(PromptIndexEntry.Descending(by));
+        return Task.FromResult<(PromptIndexEntry[], int)>(([.. all.Take(limit)], all.Count));
+    }
+}

@@ -1,0 +1,15 @@
+using Orleans.GvmRaft.Workers;
+using Orleans.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Runtime.Placement;
+
+namespace Orleans.GvmRaft.Placement;
+
+/// <summary>Keeps the candidate silos whose metadata says <c>gvm.role = worker</c>.</summary>
+public sealed class WorkerPlacementFilterDirector(ISiloMetadataCache metadata) : IPlacementFilterDirector
+{
+    /// <inheritdoc />
+    public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos) =>
+        silos.Where(silo => metadata.GetSiloMetadata(silo).Metadata.TryGetValue(WorkerRole.MetadataKey, out string? role)
+            && role == WorkerRole.Worker);
+}

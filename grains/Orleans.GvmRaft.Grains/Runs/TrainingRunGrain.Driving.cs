@@ -1,0 +1,343 @@
+using Microsoft.Extensions.Logging;
+using Orleans.GvmRaft.Index;
+using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.PromptSets;
+using Orleans.GvmRaft.Rollouts;
+using Orleans.GvmRaft.Workers;
+
+namespace Orleans.GvmRaft.Runs;
+
+/// <summary>
+/// The driven iteration (DESIGN.md §2): a grain timer advances a persisted state machine — pick the
+/// batch, stage 1, allocate, stage 2, update — one step at a time. Steps are idempotent (work items
+/// and plans are keyed by iteration), so a step repeated after a crash or a failed write does no
+/// harm; a reminder reactivates a driven run whose silo went away.
+/// </summary>
+public sealed partial class TrainingRunGrain
+{
+    private const string DriveReminder = "drive";
+    private static readonly TimeSpan TickPeriod = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private IGrainTimer? _timer;
+    private bool _stepping;
+    private string? _lastError;
+    private DateTimeOffset _retryAt;
+    private DateTimeOffset? _drivingSince;
+    private (int Iteration, RolloutStage Stage)? _queued;
+
+    private bool IsDriving => state.State is { Driven: true, Paused: false, Config: { } config } s && s.FinishedIterations < config.Iterations;
+
+    private IRolloutQueueGrain Queue => grains.GetGrain<IRolloutQueueGrain>(RunId);
+
+    private IPolicyTrainerGrain Trainer => grains.GetGrain<IPolicyTrainerGrain>(RunId);
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (IsDriving)
+        {
+            StartDriving();
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<RunSnapshot> StartAsync()
+    {
+        var config = state.State.Config ?? throw new InvalidOperationException($"unknown run '{RunId}'.");
+        if (state.State.Driven)
+        {
+            return Snapshot();
+        }
+
+        if (state.State.AllocatedIterations > 0)
+        {
+            throw new InvalidOperationException($"run '{RunId}' is driven by a caller (iteration {state.State.AllocatedIterations} was allocated); it cannot be started.");
+        }
+
+        if (config.PromptSet is not { } set)
+        {
+            throw new InvalidOperationException($"run '{RunId}' has no promptSet to draw batches from; create it with one.");
+        }
+
+        if (await grains.GetGrain<IPromptSetGrain>(set).GetCountAsync() == 0)
+        {
+            throw new InvalidOperationException($"prompt set '{set}' of run '{RunId}' is empty or unknown: import prompts into it first (gvm import FILE --set {set}).");
+        }
+
+        await CommitAsync(s => s.Driven = true);
+        await this.RegisterOrUpdateReminder(DriveReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        StartDriving();
+        return Snapshot();
+    }
+
+    /// <inheritdoc />
+    public async Task<RunSnapshot> PauseAsync()
+    {
+        RequireDriven();
+        if (IsDriving)
+        {
+            await CommitAsync(s => s.Paused = true);
+            StopDriving();
+            await grains.GetGrain<IWorkerDirectoryGrain>(0).SetRunActiveAsync(RunId, false);
+        }
+
+        return Snapshot();
+    }
+
+    /// <inheritdoc />
+    public async Task<RunSnapshot> ResumeAsync()
+    {
+        RequireDriven();
+        if (state.State.Paused)
+        {
+            await CommitAsync(s => s.Paused = false);
+            StartDriving();
+        }
+
+        return Snapshot();
+    }
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Activation already resumed driving; the reminder only brings the grain back after its silo died.
+        if (IsDriving)
+        {
+            StartDriving();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void RequireDriven()
+    {
+        if (state.State.Config is null)
+        {
+            throw new InvalidOperationException($"unknown run '{RunId}'.");
+        }
+
+        if (!state.State.Driven)
+        {
+            throw new InvalidOperationException($"run '{RunId}' was never started: start it first (gvm run start).");
+        }
+    }
+
+    private void StartDriving()
+    {
+        _drivingSince ??= clock.GetUtcNow();
+        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, TickPeriod) { Interleave = true, KeepAlive = true });
+    }
+
+    private void StopDriving()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        state.State.Seconds = DrivingSeconds();
+        _drivingSince = null;
+    }
+
+    private double DrivingSeconds() =>
+        state.State.Seconds + (_drivingSince is { } since ? (clock.GetUtcNow() - since).TotalSeconds : 0);
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        if (_stepping || clock.GetUtcNow() < _retryAt)
+        {
+            return;
+        }
+
+        _stepping = true;
+        try
+        {
+            // A step that made progress is followed at once by the next; a step waiting on the
+            // workers returns and the next tick looks again.
+            while (IsDriving && !cancellationToken.IsCancellationRequested && await StepAsync())
+            {
+            }
+
+            _lastError = null;
+            if (!IsDriving && _timer is not null && !state.State.Paused)
+            {
+                await FinishRunAsync();
+            }
+        }
+        catch (Exception e)
+        {
+            _lastError = e.Message;
+            _retryAt = clock.GetUtcNow() + RetryDelay;
+            logger.LogWarning(e, "run {RunId}: step {Step} of iteration {Iteration} failed; retrying", RunId, state.State.Step, state.State.FinishedIterations + 1);
+        }
+        finally
+        {
+            _stepping = false;
+        }
+    }
+
+    private async Task<bool> StepAsync()
+    {
+        var s = state.State;
+        var config = s.Config!;
+        if (!s.Prepared)
+        {
+            var prepared = await Trainer.PrepareAsync(config);
+            await CommitAsync(c =>
+            {
+                c.Prepared = true;
+                c.PolicyVersion = prepared.Version;
+                c.InitialAccuracy = prepared.EvalAccuracy;
+            });
+            return true;
+        }
+
+        int iteration = s.FinishedIterations + 1;
+        switch (s.Step)
+        {
+            case IterationStep.PickBatch:
+                await PickBatchAsync(config, iteration);
+                return true;
+            case IterationStep.Estimate:
+                return await AwaitStageAsync(iteration, RolloutStage.Estimate, IterationStep.Allocate);
+            case IterationStep.Allocate:
+                await AssignAsync(await PlanOnceAsync(iteration, s.Batch!));
+                await CommitAsync(c => c.Step = IterationStep.Sample);
+                return true;
+            case IterationStep.Sample:
+                return await AwaitStageAsync(iteration, RolloutStage.Sample, IterationStep.Update);
+            case IterationStep.Update:
+                await FinishIterationAsync(config, iteration);
+                return true;
+            default:
+                throw new InvalidOperationException($"run '{RunId}': unknown step {s.Step}.");
+        }
+    }
+
+    private async Task PickBatchAsync(RunConfig config, int iteration)
+    {
+        var set = grains.GetGrain<IPromptSetGrain>(config.PromptSet!);
+        int size = (int)Math.Min(config.BatchSize, await set.GetCountAsync());
+        string[] batch = await set.SampleAsync(size, (config.PolicyOrDefault.Seed * 1_000_003L) + iteration);
+        int[] counts = [.. Enumerable.Repeat(config.Stage1Samples, size)];
+        var reuse = config.ReuseOrDefault;
+        if (reuse.Enabled)
+        {
+            long version = state.State.PolicyVersion;
+            var estimates = await BoundedFanOut.RunAsync(size, _maxConcurrentCalls, i => grains.GetGrain<IPromptGrain>(batch[i]).GetEstimateAsync());
+            for (int i = 0; i < size; i++)
+            {
+                if (reuse.CanReuse(estimates[i], version))
+                {
+                    counts[i] = reuse.Samples;
+                }
+            }
+        }
+
+        await CommitAsync(c =>
+        {
+            c.Batch = batch;
+            c.Stage1Counts = counts;
+            c.Step = IterationStep.Estimate;
+        });
+    }
+
+    private async Task<bool> AwaitStageAsync(int iteration, RolloutStage stage, IterationStep next)
+    {
+        if (_queued != (iteration, stage))
+        {
+            await Queue.EnqueueAsync(WorkItems(iteration, stage));
+            _queued = (iteration, stage);
+        }
+
+        // Re-asserted while waiting: the directory lives in memory and may have restarted.
+        await grains.GetGrain<IWorkerDirectoryGrain>(0).SetRunActiveAsync(RunId, true);
+        if (!(await Queue.GetProgressAsync(iteration, stage)).Done)
+        {
+            return false;
+        }
+
+        await CommitAsync(c => c.Step = next);
+        return true;
+    }
+
+    private RolloutWorkItem[] WorkItems(int iteration, RolloutStage stage)
+    {
+        var s = state.State;
+        string[] batch = s.Batch!;
+        int n0 = s.Config!.Stage1Samples;
+        int[] counts = stage == RolloutStage.Estimate ? s.Stage1Counts! : s.LastAllocation!.Samples;
+        return [.. batch.Select((id, i) => (id, n: counts[i]))
+            .Where(x => x.n > 0)
+            .Select(x => new RolloutWorkItem(
+                $"{RunId}/{iteration}/{stage}/{x.id}",
+                RunId,
+                x.id,
+                iteration,
+                stage,
+                x.n,
+                s.PolicyVersion,
+                ExtendsEstimate: stage == RolloutStage.Estimate && x.n < n0))];
+    }
+
+    private async Task FinishIterationAsync(RunConfig config, int iteration)
+    {
+        bool evaluate = iteration % config.EvalEvery == 0 || iteration == config.Iterations;
+        var update = await Trainer.UpdateAsync(iteration, evaluate);
+        var estimate = await Queue.GetProgressAsync(iteration, RolloutStage.Estimate);
+        var sample = await Queue.GetProgressAsync(iteration, RolloutStage.Sample);
+        await IndexAsync(iteration, state.State.Batch!, state.State.LastAllocation!);
+
+        int attempts = estimate.Attempts + sample.Attempts;
+        int reused = state.State.Stage1Counts!.Count(n => n != config.Stage1Samples);
+        await CommitAsync(c =>
+        {
+            int at = c.History.FindLastIndex(h => h.Iteration == iteration);
+            c.Samples += attempts;
+            c.History[at] = c.History[at] with
+            {
+                Attempts = attempts,
+                Acceptances = estimate.Acceptances + sample.Acceptances,
+                Samples = c.Samples,
+                EvalAccuracy = update.EvalAccuracy,
+                Loss = update.Loss,
+                Seconds = DrivingSeconds(),
+                Stage1Reused = reused,
+            };
+            c.FinishedIterations = iteration;
+            c.PolicyVersion = update.Version;
+            c.Step = IterationStep.PickBatch;
+            c.Batch = null;
+            c.Stage1Counts = null;
+        });
+    }
+
+    // The run's index for `gvm prompts top`: one snapshot per prompt of the batch, one write per shard.
+    private async Task IndexAsync(int iteration, string[] batch, IterationAllocation plan)
+    {
+        var snapshots = await BoundedFanOut.RunAsync(batch.Length, _maxConcurrentCalls, i => grains.GetGrain<IPromptGrain>(batch[i]).GetSnapshotAsync());
+        var entries = batch.Select((id, i) => new PromptIndexEntry(
+            id,
+            iteration,
+            plan.Samples[i],
+            snapshots[i]?.LatestEstimate?.AcceptRate ?? 0,
+            snapshots[i]?.LatestEstimate?.GradNorm ?? 0,
+            snapshots[i]?.Statistics.SamplesSpent ?? 0));
+        await Task.WhenAll(entries.GroupBy(e => PromptIndex.ShardOf(e.PromptId))
+            .Select(g => grains.GetGrain<IPromptIndexGrain>(PromptIndex.ShardKey(RunId, g.Key)).UpsertAsync([.. g])));
+    }
+
+    private async Task FinishRunAsync()
+    {
+        StopDriving();
+        await CommitAsync(_ => { });
+        await grains.GetGrain<IWorkerDirectoryGrain>(0).SetRunActiveAsync(RunId, false);
+        if (await this.GetReminder(DriveReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        logger.LogInformation("run {RunId}: completed {Iterations} iterations", RunId, state.State.FinishedIterations);
+    }
+}

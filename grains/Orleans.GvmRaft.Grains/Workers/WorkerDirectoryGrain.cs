@@ -1,0 +1,44 @@
+namespace Orleans.GvmRaft.Workers;
+
+/// <summary>
+/// The live workers and the runs that want rollouts. Held in memory only: workers heartbeat every
+/// second and driven runs re-assert themselves whenever they queue work, so a restarted directory
+/// is whole again within a heartbeat.
+/// </summary>
+public sealed class WorkerDirectoryGrain(TimeProvider clock) : Grain, IWorkerDirectoryGrain
+{
+    private static readonly TimeSpan Liveness = TimeSpan.FromSeconds(10);
+    private readonly HashSet<string> _activeRuns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WorkerStatus> _workers = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public Task<string[]> HeartbeatAsync(WorkerStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        _workers[status.WorkerId] = status with { SeenAt = clock.GetUtcNow() };
+        return Task.FromResult(_activeRuns.Order(StringComparer.Ordinal).ToArray());
+    }
+
+    /// <inheritdoc />
+    public Task SetRunActiveAsync(string runId, bool active)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        if (active)
+        {
+            _activeRuns.Add(runId);
+        }
+        else
+        {
+            _activeRuns.Remove(runId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<WorkerStatus[]> GetWorkersAsync()
+    {
+        var since = clock.GetUtcNow() - Liveness;
+        return Task.FromResult(_workers.Values.Where(w => w.SeenAt >= since).OrderByDescending(w => w.Rollouts).ToArray());
+    }
+}

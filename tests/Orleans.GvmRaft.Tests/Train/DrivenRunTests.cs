@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Orleans.GvmRaft.Client.Train;
+using Orleans.GvmRaft.Index;
+using Orleans.GvmRaft.Policy.Checkpoints;
+using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.Rollouts;
+using Orleans.GvmRaft.Runs;
+using Orleans.GvmRaft.Worker.Presets;
+using Orleans.GvmRaft.Workers;
+
+namespace Orleans.GvmRaft.Tests.Train;
+
+/// <summary>
+/// Whole iterations driven by the run grain, with the rollout worker and the trainer on the worker
+/// silo of the in-process cluster, on a tiny configuration.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class DrivenRunTests(ClusterFixture fixture)
+{
+    private static TrainSettings Tiny(int seed, string output, int iterations = 2, int trainPrompts = 12, Stage1Reuse? reuse = null) => new(
+        Seed: seed, Iterations: iterations, BatchSize: 4, Stage1Samples: 4, Budget: 16, TrainPrompts: trainPrompts, EvalPrompts: 6,
+        EvalEvery: 1, WarmupSteps: 5, WarmupExamples: 12, Output: output, Reuse: reuse);
+
+    [Fact]
+    public async Task IterationsRecordEveryRolloutOnceAndWriteTheRunFolder()
+    {
+        string output = TempFolder();
+        var settings = Tiny(5, output);
+        var metrics = await new ArithmeticRun(fixture.Client, settings).RunAsync();
+
+        // Each iteration draws B · n0 = 16 stage-1 and N = 16 stage-2 responses.
+        Assert.Equal([0, 1, 2], metrics.Select(m => m.Iteration));
+        Assert.Equal([0L, 32L, 64L], metrics.Select(m => m.Samples));
+        Assert.All(metrics, m => Assert.NotNull(m.EvalAccuracy));
+
+        // Nothing lost, nothing counted twice: the prompt grains hold exactly the rollouts drawn.
+        string runId = settings.RunId;
+        var snapshots = new List<PromptSnapshot>();
+        for (int i = 0; i < settings.TrainPrompts; i++)
+        {
+            snapshots.Add((await fixture.Client.GetGrain<IPromptGrain>($"{runId}-train-{i:D5}").GetSnapshotAsync())!);
+        }
+
+        Assert.Equal(64, snapshots.Sum(s => s.Statistics.Attempts));
+        var run = (await fixture.Client.GetGrain<ITrainingRunGrain>(runId).GetSnapshotAsync())!;
+        Assert.Equal(RunPhase.Completed, run.Phase);
+        Assert.Equal(2, run.CompletedIterations);
+        Assert.Equal(2, run.PolicyVersion);
+        Assert.True((await fixture.Client.GetGrain<IRolloutQueueGrain>(runId).GetProgressAsync(2, RolloutStage.Sample)).Done);
+
+        // The run's history agrees with the prompts: accepted responses counted per iteration.
+        Assert.Equal(snapshots.Sum(s => s.Statistics.Acceptances), run.History.Sum(h => h.Acceptances));
+
+        string[] lines = File.ReadAllLines(Path.Combine(output, "metrics.jsonl"));
+        Assert.Equal(3, lines.Length);
+        var last = JsonDocument.Parse(lines[^1]).RootElement;
+        Assert.Equal(64, last.GetProperty("samples").GetInt64());
+        Assert.True(last.TryGetProperty("trainAcceptRate", out _) && last.TryGetProperty("evalAccuracy", out _) && last.TryGetProperty("seconds", out _));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "allocations.jsonl")).Length);
+        Assert.Contains("<polyline", File.ReadAllText(Path.Combine(output, "accuracy.svg")));
+        using var checkpoint = HfCheckpoint.Load(Path.Combine(output, "checkpoint"));
+        Assert.Equal(ArithmeticPreset.ModelConfig().VocabSize, checkpoint.Config.VocabSize);
+
+        // The worker grains live on the worker silo only: the placement filter kept them off Silo_0.
+        var hosts = await HostsAsync("PolicyTrainerGrain", "PolicyWorkerGrain");
+        Assert.NotEmpty(hosts);
+        Assert.DoesNotContain(ClusterFixture.ControlSilo, hosts);
+
+        // The index answers `prompts top` as a scan of every prompt grain would.
+        var expected = snapshots.Where(s => s.LastAllocation is not null)
+            .OrderByDescending(s => s.Statistics.SamplesSpent).ThenBy(s => s.Definition.Id, StringComparer.Ordinal)
+            .Take(3).Select(s => (s.Definition.Id, s.Statistics.SamplesSpent)).ToList();
+        var shards = await Task.WhenAll(Enumerable.Range(0, PromptIndex.Shards)
+            .Select(i => fixture.Client.GetGrain<IPromptIndexGrain>(PromptIndex.ShardKey(runId, i)).TopAsync(PromptRanking.Samples, 3)));
+        var top = PromptIndex.Merge(shards.Select(s => s.Top), PromptRanking.Samples, 3);
+        Assert.Equal(expected, top.Select(e => (e.PromptId, e.Samples)).ToList());
+        Assert.Equal(snapshots.Count(s => s.LastAllocation is not null), shards.Sum(s => s.Count));
+    }
+
+    [Fact]
+    public async Task ReusedEstimatesSkipStageOne()
+    {
+        // Four prompts, B = 4: both iterations draw the whole set. Every estimate is reusable
+        // (any interval is narrower than 1.01, one version of lag allowed), so iteration 2 skips
+        // stage 1 and draws only its N = 16 stage-2 responses.
+        var settings = Tiny(6, TempFolder(), trainPrompts: 4, reuse: new Stage1Reuse(MaxPolicyLag: 1, MaxInterval: 1.0, Samples: 0));
+        var metrics = await new ArithmeticRun(fixture.Client, settings).RunAsync();
+        Assert.Equal([0L, 32L, 48L], metrics.Select(m => m.Samples));
+        var run = (await fixture.Client.GetGrain<ITrainingRunGrain>(settings.RunId).GetSnapshotAsync())!;
+        Assert.Equal([0, 4], run.History.Select(h => h.Stage1Reused));
+    }
+
+    [Fact]
+    public async Task PausedRunStopsAtAStepBoundaryAndResumes()
+    {
+        var settings = Tiny(7, TempFolder(), iterations: 3);
+        var task = new ArithmeticRun(fixture.Client, settings).RunAsync();
+        var run = fixture.Client.GetGrain<ITrainingRunGrain>(settings.RunId);
+        await WaitForAsync(async () => (await run.GetSnapshotAsync())?.CompletedIterations >= 1);
+        var paused = await run.PauseAsync();
+        Assert.Equal(RunPhase.Paused, paused.Phase);
+
+        // Whatever step was in flight finishes; after that nothing moves.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var before = (await run.GetSnapshotAsync())!;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var after = (await run.GetSnapshotAsync())!;
+        Assert.Equal((before.CompletedIterations, before.Step), (after.CompletedIterations, after.Step));
+        Assert.True(after.CompletedIterations < 3);
+
+        Assert.Equal(RunPhase.Running, (await run.ResumeAsync()).Phase);
+        var metrics = await task.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(3, metrics[^1].Iteration);
+        Assert.Equal(3 * 32L, metrics[^1].Samples);
+    }
+
+    [Fact]
+    public async Task AWorkerSiloStartedDuringARunTakesWork()
+    {
+        var settings = Tiny(8, TempFolder(), iterations: 4);
+        var task = new ArithmeticRun(fixture.Client, settings).RunAsync();
+        var run = fixture.Client.GetGrain<ITrainingRunGrain>(settings.RunId);
+        await WaitForAsync(async () => (await run.GetSnapshotAsync())?.CompletedIterations >= 1);
+
+        var silo = await fixture.Cluster.StartAdditionalSiloAsync();
+        await task.WaitAsync(TimeSpan.FromMinutes(2));
+
+        // The new silo's worker heartbeats to the directory and completed items of this run.
+        var workers = await fixture.Client.GetGrain<IWorkerDirectoryGrain>(0).GetWorkersAsync();
+        var joined = Assert.Single(workers, w => w.Silo == silo.Name);
+        Assert.True(joined.Items > 0, $"worker on {silo.Name} completed no item");
+    }
+
+    [Fact]
+    public async Task StartingWithoutAPromptSetIsRefusedWithTheReason()
+    {
+        var run = fixture.Client.GetGrain<ITrainingRunGrain>("driven-no-set");
+        await run.CreateAsync(new RunConfig(Budget: 4, BatchSize: 2));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => run.StartAsync());
+        Assert.Contains("promptSet", e.Message);
+
+        var empty = fixture.Client.GetGrain<ITrainingRunGrain>("driven-empty-set");
+        await empty.CreateAsync(new RunConfig(Budget: 4, BatchSize: 2, PromptSet: "never-imported"));
+        e = await Assert.ThrowsAsync<InvalidOperationException>(() => empty.StartAsync());
+        Assert.Contains("never-imported", e.Message);
+    }
+
+    private async Task<HashSet<string>> HostsAsync(params string[] grainClasses)
+    {
+        var management = fixture.Client.GetGrain<IManagementGrain>(0);
+        var stats = await management.GetDetailedGrainStatistics();
+        var names = fixture.Cluster.Silos.ToDictionary(s => s.SiloAddress, s => s.Name);
+        return [.. stats.Where(s => grainClasses.Any(c => s.GrainType.Contains(c, StringComparison.Ordinal))).Select(s => names[s.SiloAddress])];
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached within a minute");
+            await Task.Delay(50);
+        }
+    }
+
+    private static string TempFolder() => Path.Combine(Path.GetTempPath(), $"gvm-run-{Guid.NewGuid():N}");
+}
