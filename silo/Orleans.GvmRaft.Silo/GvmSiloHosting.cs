@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,6 +9,7 @@ using Orleans.GvmRaft.Placement;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
+using Orleans.GvmRaft.Silo.Backends;
 using Orleans.GvmRaft.Workers;
 using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -28,29 +28,31 @@ public static class GvmSiloHosting
     public static IHostApplicationBuilder AddGvmSilo(this IHostApplicationBuilder builder, string? role = null, Action<ISiloBuilder>? configure = null)
     {
         var silo = ReadSiloOptions(builder.Configuration);
-        builder.Services.AddGvmGrainServices(builder.Configuration);
+        var configuration = builder.Configuration;
+        builder.Services.AddGvmGrainServices(configuration);
+
+        // Registered before Orleans, so the schema exists before the providers read their statements.
+        builder.Services.AddSingleton(silo);
+        builder.Services.AddHostedService<SchemaInitializer>();
         builder.UseOrleans(orleans =>
         {
-            // Localhost clustering binds to loopback: nothing listens beyond this machine by default.
-            var primary = silo.PrimarySiloPort == 0 ? null : new IPEndPoint(IPAddress.Loopback, silo.PrimarySiloPort);
-            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, primary, silo.ServiceId, silo.ClusterId);
+            orleans.AddGvmClustering(silo, configuration);
             orleans.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = silo.ResponseTimeout);
-            orleans.AddGvmRuntime(SiloMetadata(builder.Configuration, role));
-            orleans.AddGvmStorage();
+            orleans.AddGvmRuntime(SiloMetadata(configuration, role));
+            orleans.AddGvmStorage(silo.Storage, configuration);
+            orleans.AddGvmReminders(silo.EffectiveReminders, configuration);
             configure?.Invoke(orleans);
         });
         return builder;
     }
 
     /// <summary>
-    /// What every silo of the cluster needs besides storage: silo metadata (the worker placement
-    /// filter reads it on whichever silo places a grain) and reminders (they bring driven runs
-    /// back after a silo dies).
+    /// What every silo of the cluster needs besides its backends: silo metadata (the worker
+    /// placement filter reads it on whichever silo places a grain).
     /// </summary>
     public static ISiloBuilder AddGvmRuntime(this ISiloBuilder silo, Dictionary<string, string> metadata)
     {
         silo.UseSiloMetadata(metadata);
-        silo.UseInMemoryReminderService();
         return silo;
     }
 
@@ -75,14 +77,6 @@ public static class GvmSiloHosting
         services.AddPlacementFilter<WorkerPlacementFilterStrategy, WorkerPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);
         return services;
-    }
-
-    /// <summary>The grain storage providers of the embedded default (in memory).</summary>
-    public static ISiloBuilder AddGvmStorage(this ISiloBuilder silo)
-    {
-        silo.AddMemoryGrainStorage(GvmStorage.Prompts);
-        silo.AddMemoryGrainStorage(GvmStorage.Runs);
-        return silo;
     }
 
     /// <summary>

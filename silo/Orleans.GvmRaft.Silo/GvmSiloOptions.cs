@@ -1,13 +1,12 @@
+using System.Net;
 using Orleans.GvmRaft.Configuration;
+using Orleans.GvmRaft.Silo.Backends;
 
 namespace Orleans.GvmRaft.Silo;
 
 /// <summary>How the silo clusters and stores state (section <c>Gvm:Silo</c>).</summary>
 public sealed class GvmSiloOptions : IValidatableOptions
 {
-    /// <summary>The only storage provider of the embedded default; persistent providers come later by configuration.</summary>
-    public const string MemoryStorage = "Memory";
-
     /// <inheritdoc />
     public static string SectionName => "Gvm:Silo";
 
@@ -35,8 +34,34 @@ public sealed class GvmSiloOptions : IValidatableOptions
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Grain storage: <c>Memory</c> (state lives as long as the silo).</summary>
-    public string Storage { get; set; } = MemoryStorage;
+    /// <summary>Grain storage: Memory, Sqlite, PostgreSql or Redis.</summary>
+    public StorageKind Storage { get; set; } = StorageKind.Memory;
+
+    /// <summary>Clustering: Localhost, PostgreSql or Redis.</summary>
+    public ClusteringKind Clustering { get; set; } = ClusteringKind.Localhost;
+
+    /// <summary>Reminders: Auto (the clustering's store), Memory, PostgreSql or Redis.</summary>
+    public RemindersKind Reminders { get; set; } = RemindersKind.Auto;
+
+    /// <summary>
+    /// The address the silo and gateway listen on and advertise. Loopback by default: nothing
+    /// listens beyond this machine unless configured to.
+    /// </summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Create the SQL schema and the providers' named statements (deploy/sql/) at start-up when
+    /// missing; idempotent, and serialised between silos starting together.
+    /// </summary>
+    public bool ApplySchema { get; set; } = true;
+
+    /// <summary>The reminder store <see cref="Reminders"/> resolves to.</summary>
+    public RemindersKind EffectiveReminders => Reminders != RemindersKind.Auto ? Reminders : Clustering switch
+    {
+        ClusteringKind.PostgreSql => RemindersKind.PostgreSql,
+        ClusteringKind.Redis => RemindersKind.Redis,
+        _ => RemindersKind.Memory,
+    };
 
     /// <inheritdoc />
     public IEnumerable<string> Validate()
@@ -76,9 +101,24 @@ public sealed class GvmSiloOptions : IValidatableOptions
             yield return $"{SectionName}:SiloPort and {SectionName}:GatewayPort must differ (both {SiloPort}).";
         }
 
-        if (!string.Equals(Storage, MemoryStorage, StringComparison.OrdinalIgnoreCase))
+        if (!Enum.IsDefined(Storage))
         {
-            yield return $"{SectionName}:Storage must be '{MemoryStorage}' (got '{Storage}').";
+            yield return $"{SectionName}:Storage must be Memory, Sqlite, PostgreSql or Redis (got {(int)Storage}).";
+        }
+
+        if (!Enum.IsDefined(Clustering))
+        {
+            yield return $"{SectionName}:Clustering must be Localhost, PostgreSql or Redis (got {(int)Clustering}).";
+        }
+
+        if (!Enum.IsDefined(Reminders))
+        {
+            yield return $"{SectionName}:Reminders must be Auto, Memory, PostgreSql or Redis (got {(int)Reminders}).";
+        }
+
+        if (!IPAddress.TryParse(ListenAddress, out _))
+        {
+            yield return $"{SectionName}:ListenAddress must be an IP address (got '{ListenAddress}').";
         }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.GvmRaft.Silo;
+using Orleans.GvmRaft.Silo.Backends;
 using Orleans.GvmRaft.Worker.Hosting;
 using Orleans.GvmRaft.Workers;
 using Orleans.TestingHost;
@@ -40,7 +41,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((options, silo) =>
         {
             bool worker = options.SiloName != ControlSilo;
-            silo.AddGvmStorage();
+            silo.AddGvmStorage(StorageKind.Memory, silo.Configuration);
+            silo.UseInMemoryReminderService();
             silo.AddGvmRuntime(GvmSiloHosting.SiloMetadata(silo.Configuration, worker ? WorkerRole.Worker : null));
             if (worker)
             {

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.GvmRaft.Silo.Backends;
 
 namespace Orleans.GvmRaft.Client.Cluster;
 
@@ -20,14 +22,46 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     /// <summary>Connects to the silo whose gateway listens on <paramref name="gatewayPort"/> of this machine.</summary>
     /// <exception cref="ClusterUnavailableException">No silo of that cluster answered.</exception>
-    public static async Task<ClusterConnection> ConnectAsync(
-        int gatewayPort, string clusterId, string serviceId, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<ClusterConnection> ConnectAsync(
+        int gatewayPort, string clusterId, string serviceId, TimeSpan timeout, CancellationToken cancellationToken) =>
+        ConnectAsync(new ClusterTarget(ClusteringKind.Localhost, gatewayPort, clusterId, serviceId, new ConfigurationBuilder().Build()), timeout, cancellationToken);
+
+    /// <summary>Connects to the cluster <paramref name="target"/> names.</summary>
+    /// <exception cref="ClusterUnavailableException">No silo of that cluster answered.</exception>
+    public static async Task<ClusterConnection> ConnectAsync(ClusterTarget target, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(target);
+        var (clustering, gatewayPort, clusterId, serviceId, configuration) = target;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client
-            .UseLocalhostClustering(gatewayPort, serviceId, clusterId)
-            .UseConnectionRetryFilter(new DeadlineRetryFilter(timeout)));
+        builder.UseOrleansClient(client =>
+        {
+            switch (clustering)
+            {
+                case ClusteringKind.PostgreSql:
+                    string postgres = ConnectionStrings.PostgreSql(configuration);
+                    client.UseAdoNetClustering(o =>
+                    {
+                        o.Invariant = GvmBackends.PostgreSqlInvariant;
+                        o.ConnectionString = postgres;
+                    });
+                    break;
+                case ClusteringKind.Redis:
+                    var redis = StackExchange.Redis.ConfigurationOptions.Parse(ConnectionStrings.Redis(configuration));
+                    client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+                    break;
+                default:
+                    client.UseLocalhostClustering(gatewayPort, serviceId, clusterId);
+                    break;
+            }
+
+            client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = clusterId;
+                o.ServiceId = serviceId;
+            });
+            client.UseConnectionRetryFilter(new DeadlineRetryFilter(timeout));
+        });
         var host = builder.Build();
         try
         {
@@ -36,9 +70,10 @@ public sealed class ClusterConnection : IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException)
         {
             host.Dispose();
+            string where = clustering == ClusteringKind.Localhost ? $"on 127.0.0.1:{gatewayPort}" : $"through the {clustering} membership table";
             throw new ClusterUnavailableException(
-                $"no silo of cluster '{clusterId}' answered on 127.0.0.1:{gatewayPort} ({e.Message.TrimEnd('.')}). " +
-                "Start one with 'dotnet run --project silo/Orleans.GvmRaft.Silo', or pass --gateway-port.",
+                $"no silo of cluster '{clusterId}' answered {where} ({e.Message.TrimEnd('.')}). " +
+                "Start one with 'dotnet run --project silo/Orleans.GvmRaft.Silo', or pass --gateway-port / --clustering.",
                 e);
         }
 

@@ -1,12 +1,16 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Orleans.GvmRaft.Silo;
+using Orleans.GvmRaft.Silo.Backends;
 
 namespace Orleans.GvmRaft.Client.Cluster;
 
 /// <summary>
-/// The options every cluster command shares: where the silo's gateway is and which cluster it
-/// belongs to. Defaults match a silo started with no configuration; GVM_GATEWAY_PORT,
-/// GVM_CLUSTER_ID and GVM_SERVICE_ID override them.
+/// The options every cluster command shares: how to find the cluster's gateways and which cluster
+/// it is. Defaults match a silo started with no configuration; GVM_CLUSTERING, GVM_GATEWAY_PORT,
+/// GVM_CLUSTER_ID and GVM_SERVICE_ID override them. Connection strings come from the environment
+/// only (ConnectionStrings__PostgreSql, ConnectionStrings__Redis), never from the command line,
+/// where other users of the machine could read them.
 /// </summary>
 public sealed class ClusterOptionsBinder
 {
@@ -16,6 +20,7 @@ public sealed class ClusterOptionsBinder
     private readonly Option<string> _clusterId;
     private readonly Option<string> _serviceId;
     private readonly Option<double> _connectTimeout;
+    private readonly Option<ClusteringKind> _clustering;
 
     /// <summary>Creates the options.</summary>
     public ClusterOptionsBinder()
@@ -38,6 +43,12 @@ public sealed class ClusterOptionsBinder
             Recursive = true,
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GVM_SERVICE_ID") ?? _defaults.ServiceId,
         };
+        _clustering = new Option<ClusteringKind>("--clustering")
+        {
+            Description = "How to find the gateways: Localhost (the port below), PostgreSql or Redis (their membership table; env GVM_CLUSTERING).",
+            Recursive = true,
+            DefaultValueFactory = _ => Enum.TryParse(Environment.GetEnvironmentVariable("GVM_CLUSTERING"), ignoreCase: true, out ClusteringKind kind) ? kind : ClusteringKind.Localhost,
+        };
         _connectTimeout = new Option<double>("--connect-timeout")
         {
             Description = "Seconds to keep trying to reach the silo before giving up.",
@@ -53,6 +64,7 @@ public sealed class ClusterOptionsBinder
         root.Options.Add(_clusterId);
         root.Options.Add(_serviceId);
         root.Options.Add(_connectTimeout);
+        root.Options.Add(_clustering);
     }
 
     /// <summary>Connects to the cluster the parsed options name.</summary>
@@ -64,7 +76,9 @@ public sealed class ClusterOptionsBinder
             throw new ArgumentException($"--connect-timeout must be between 0 and 3600 seconds (got {seconds}).");
         }
 
-        return ClusterConnection.ConnectAsync(
-            result.GetValue(_gatewayPort), result.GetValue(_clusterId)!, result.GetValue(_serviceId)!, TimeSpan.FromSeconds(seconds), cancellationToken);
+        var target = new ClusterTarget(
+            result.GetValue(_clustering), result.GetValue(_gatewayPort), result.GetValue(_clusterId)!, result.GetValue(_serviceId)!,
+            new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        return ClusterConnection.ConnectAsync(target, TimeSpan.FromSeconds(seconds), cancellationToken);
     }
 }

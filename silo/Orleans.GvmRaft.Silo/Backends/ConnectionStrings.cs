@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Orleans.GvmRaft.Silo.Backends;
+
+/// <summary>
+/// Connection strings, from configuration or the environment only (<c>ConnectionStrings:PostgreSql</c>,
+/// env <c>ConnectionStrings__PostgreSql</c>), never from code. They are handed to the providers and
+/// never logged: the providers' options redact them.
+/// </summary>
+public static class ConnectionStrings
+{
+    /// <summary>The embedded default's SQLite file, beside the working directory.</summary>
+    public const string DefaultSqlite = "Data Source=gvm.db";
+
+    /// <summary>The SQLite connection string (the default file when none is configured).</summary>
+    public static string Sqlite(IConfiguration configuration) =>
+        configuration.GetConnectionString("Sqlite") is { Length: > 0 } value ? value : DefaultSqlite;
+
+    /// <summary>The PostgreSQL connection string; throws naming the setting when missing.</summary>
+    public static string PostgreSql(IConfiguration configuration) => Required(configuration, "PostgreSql");
+
+    /// <summary>The Redis connection string; throws naming the setting when missing.</summary>
+    public static string Redis(IConfiguration configuration) => Required(configuration, "Redis");
+
+    private static string Required(IConfiguration configuration, string name) =>
+        configuration.GetConnectionString(name) is { Length: > 0 } value
+            ? value
+            : throw new OptionsValidationException(
+                $"ConnectionStrings:{name}",
+                typeof(GvmSiloOptions),
+                [$"ConnectionStrings:{name} must be set (configuration, or the environment variable ConnectionStrings__{name}) for the {name} backend."]);
+}

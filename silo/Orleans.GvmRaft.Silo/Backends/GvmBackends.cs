@@ -1,0 +1,138 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Orleans.GvmRaft.Silo.Backends;
+
+/// <summary>Storage, clustering and reminders through the official Orleans providers, chosen by <see cref="GvmSiloOptions"/>.</summary>
+public static class GvmBackends
+{
+    /// <summary>The ADO.NET invariant of PostgreSQL (Npgsql).</summary>
+    public const string PostgreSqlInvariant = "Npgsql";
+
+    /// <summary>The ADO.NET invariant the Orleans providers map to Microsoft.Data.Sqlite.</summary>
+    public const string SqliteInvariant = "System.Data.SQLite";
+
+    /// <summary>Registers both grain storage providers on the chosen backend.</summary>
+    public static ISiloBuilder AddGvmStorage(this ISiloBuilder silo, StorageKind kind, IConfiguration configuration)
+    {
+        foreach (string name in new[] { GvmStorage.Prompts, GvmStorage.Runs })
+        {
+            switch (kind)
+            {
+                case StorageKind.Memory:
+                    silo.AddMemoryGrainStorage(name);
+                    break;
+                case StorageKind.Sqlite:
+                    string sqlite = ConnectionStrings.Sqlite(configuration);
+                    silo.AddAdoNetGrainStorage(name, o =>
+                    {
+                        o.Invariant = SqliteInvariant;
+                        o.ConnectionString = sqlite;
+                    });
+                    break;
+                case StorageKind.PostgreSql:
+                    string postgres = ConnectionStrings.PostgreSql(configuration);
+                    silo.AddAdoNetGrainStorage(name, o =>
+                    {
+                        o.Invariant = PostgreSqlInvariant;
+                        o.ConnectionString = postgres;
+                    });
+                    break;
+                case StorageKind.Redis:
+                    var redis = ConfigurationOptions.Parse(ConnectionStrings.Redis(configuration));
+                    silo.AddRedisGrainStorage(name, o => o.ConfigurationOptions = redis);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown storage.");
+            }
+        }
+
+        return silo;
+    }
+
+    /// <summary>Registers clustering and the endpoints: loopback unless <see cref="GvmSiloOptions.ListenAddress"/> says otherwise.</summary>
+    public static ISiloBuilder AddGvmClustering(this ISiloBuilder silo, GvmSiloOptions options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var address = IPAddress.Parse(options.ListenAddress);
+        switch (options.Clustering)
+        {
+            case ClusteringKind.Localhost:
+                var primary = options.PrimarySiloPort == 0 ? null : new IPEndPoint(address, options.PrimarySiloPort);
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
+                if (!IPAddress.IsLoopback(address))
+                {
+                    silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort);
+                }
+
+                return silo;
+            case ClusteringKind.PostgreSql:
+                string postgres = ConnectionStrings.PostgreSql(configuration);
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = PostgreSqlInvariant;
+                    o.ConnectionString = postgres;
+                });
+                break;
+            case ClusteringKind.Redis:
+                var redis = ConfigurationOptions.Parse(ConnectionStrings.Redis(configuration));
+                silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(options), options.Clustering, "unknown clustering.");
+        }
+
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+        silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort);
+        return silo;
+    }
+
+    /// <summary>Registers the reminder service on the chosen store.</summary>
+    public static ISiloBuilder AddGvmReminders(this ISiloBuilder silo, RemindersKind kind, IConfiguration configuration)
+    {
+        switch (kind)
+        {
+            case RemindersKind.Memory:
+                silo.UseInMemoryReminderService();
+                break;
+            case RemindersKind.PostgreSql:
+                string postgres = ConnectionStrings.PostgreSql(configuration);
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = PostgreSqlInvariant;
+                    o.ConnectionString = postgres;
+                });
+                break;
+            case RemindersKind.Redis:
+                var redis = ConfigurationOptions.Parse(ConnectionStrings.Redis(configuration));
+                silo.UseRedisReminderService(o => o.ConfigurationOptions = redis);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown reminder store (Auto resolves before this).");
+        }
+
+        return silo;
+    }
+
+    /// <summary>Applies the SQL schema of every SQL backend the options use.</summary>
+    public static async Task ApplySchemaAsync(GvmSiloOptions options, IConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Storage == StorageKind.Sqlite)
+        {
+            await SqlSchema.ApplySqliteAsync(ConnectionStrings.Sqlite(configuration), cancellationToken);
+        }
+
+        if (options.Storage == StorageKind.PostgreSql || options.Clustering == ClusteringKind.PostgreSql || options.EffectiveReminders == RemindersKind.PostgreSql)
+        {
+            await SqlSchema.ApplyPostgreSqlAsync(ConnectionStrings.PostgreSql(configuration), cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Orleans.GvmRaft.Silo.Backends;
+
+/// <summary>Where reminders live (<c>Gvm:Silo:Reminders</c>); they bring driven runs back after a silo dies.</summary>
+public enum RemindersKind
+{
+    /// <summary>The clustering's store: memory for localhost clustering, else PostgreSQL or Redis.</summary>
+    Auto,
+
+    /// <summary>In the silos' memory.</summary>
+    Memory,
+
+    /// <summary>PostgreSQL (<c>ConnectionStrings:PostgreSql</c>).</summary>
+    PostgreSql,
+
+    /// <summary>Redis (<c>ConnectionStrings:Redis</c>).</summary>
+    Redis,
+}

@@ -1,0 +1,9 @@
+namespace Orleans.GvmRaft.Tests.Backends;
+
+/// <summary>Tests that share one throwaway PostgreSQL and one Redis server; each uses its own database or service id.</summary>
+[CollectionDefinition(Name)]
+public sealed class BackendCollection : ICollectionFixture<PostgresServer>, ICollectionFixture<RedisServer>
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "backends";
+}

@@ -1,0 +1,85 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Orleans.GvmRaft.Tests.Backends;
+
+/// <summary>Silo settings for one backend, each on fresh state: a new file, database or service id.</summary>
+public static class BackendSettings
+{
+    /// <summary>Settings for <paramref name="store"/> storage (and <paramref name="clustering"/>), with a fresh cluster and service id.</summary>
+    public static async Task<Dictionary<string, string?>> CreateAsync(PostgresServer postgres, RedisServer redis, string store, string clustering = "Localhost")
+    {
+        string id = Guid.NewGuid().ToString("N")[..12];
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gvm:Silo:Storage"] = store,
+            ["Gvm:Silo:Clustering"] = clustering,
+            ["Gvm:Silo:ServiceId"] = $"svc-{id}",
+            ["Gvm:Silo:ClusterId"] = $"cluster-{id}",
+        };
+        if (store == "Sqlite")
+        {
+            settings["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"gvm-{id}", "state.db")}";
+        }
+
+        if (store == "PostgreSql" || clustering == "PostgreSql")
+        {
+            settings["ConnectionStrings:PostgreSql"] = postgres.ConnectionString(await postgres.CreateDatabaseAsync());
+        }
+
+        if (store == "Redis" || clustering == "Redis")
+        {
+            settings["ConnectionStrings:Redis"] = redis.ConnectionString;
+        }
+
+        return settings;
+    }
+
+    /// <summary>
+    /// Rows (or keys) of grain state the backend holds for the settings' service, counted by the
+    /// database's own client rather than through Orleans.
+    /// </summary>
+    public static async Task<long> StoredStatesAsync(Dictionary<string, string?> settings)
+    {
+        string service = settings["Gvm:Silo:ServiceId"]!;
+        switch (settings["Gvm:Silo:Storage"])
+        {
+            case "PostgreSql":
+                await using (var connection = new NpgsqlConnection(settings["ConnectionStrings:PostgreSql"]))
+                {
+                    await connection.OpenAsync();
+                    await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM OrleansStorage WHERE ServiceId = @s AND PayloadBinary IS NOT NULL", connection);
+                    command.Parameters.AddWithValue("s", service);
+                    return (long)(await command.ExecuteScalarAsync())!;
+                }
+
+            case "Sqlite":
+                await using (var connection = new SqliteConnection(settings["ConnectionStrings:Sqlite"]))
+                {
+                    await connection.OpenAsync();
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = "SELECT COUNT(*) FROM OrleansStorage WHERE ServiceId = @s AND PayloadBinary IS NOT NULL";
+                    command.Parameters.AddWithValue("@s", service);
+                    return (long)(await command.ExecuteScalarAsync())!;
+                }
+
+            case "Redis":
+                await using (var redis = await ConnectionMultiplexer.ConnectAsync(settings["ConnectionStrings:Redis"]!))
+                {
+                    var server = redis.GetServers()[0];
+                    return server.Keys(pattern: $"*{service}*").LongCount();
+                }
+
+            default:
+                throw new ArgumentException("a persistent store is needed.");
+        }
+    }
+
+    /// <summary>Fails if any log line holds a server password.</summary>
+    public static void AssertNoSecrets(IEnumerable<string> lines)
+    {
+        var leaked = lines.Where(l => l.Contains(PostgresServer.Password, StringComparison.Ordinal) || l.Contains(RedisServer.Password, StringComparison.Ordinal)).ToList();
+        Assert.True(leaked.Count == 0, $"a password reached the log: {leaked.FirstOrDefault()}");
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Silo;
+
+namespace Orleans.GvmRaft.Tests.Backends;
+
+/// <summary>A silo host built exactly as gvm-silo builds one, from settings, with its logs captured.</summary>
+public sealed class TestSilo : IAsyncDisposable
+{
+    private TestSilo(IHost host, CapturedLogs logs, int siloPort, int gatewayPort)
+    {
+        Host = host;
+        Logs = logs;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    /// <summary>Its silo-to-silo port.</summary>
+    public int SiloPort { get; }
+
+    /// <summary>The running host.</summary>
+    public IHost Host { get; }
+
+    /// <summary>Everything it logged, at every level.</summary>
+    public CapturedLogs Logs { get; }
+
+    /// <summary>Its gateway port.</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>Starts a silo with <paramref name="settings"/> over free loopback ports.</summary>
+    public static async Task<TestSilo> StartAsync(IDictionary<string, string?> settings, Action<ISiloBuilder>? configure = null)
+    {
+        int siloPort = LoopbackPort.Free();
+        int gatewayPort = LoopbackPort.Free();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gvm:Silo:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+            ["Gvm:Silo:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+        });
+        builder.Configuration.AddInMemoryCollection(settings);
+        var logs = new CapturedLogs();
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddProvider(logs);
+        builder.AddGvmSilo(configure: configure);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new TestSilo(host, logs, siloPort, gatewayPort);
+    }
+
+    /// <summary>The silo's own grain factory.</summary>
+    public IGrainFactory Grains => (IGrainFactory)Host.Services.GetService(typeof(IGrainFactory))!;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync(TimeSpan.FromSeconds(20));
+        Host.Dispose();
+    }
+}
