@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.GvmRaft.Silo;
+using Orleans.GvmRaft.Silo.Dashboard;
 using Orleans.GvmRaft.Worker.Hosting;
 using Orleans.GvmRaft.Workers;
 
@@ -9,9 +9,7 @@ using Orleans.GvmRaft.Workers;
 // gvm-silo, plus Gvm:Worker:* (ClaimSize, PollInterval, SampleBatch).
 try
 {
-    var builder = Host.CreateApplicationBuilder(args);
-    builder.AddGvmSilo(WorkerRole.Worker, silo => silo.AddGvmWorker(builder.Configuration));
-    using var host = builder.Build();
+    using var host = GvmSiloHost.Build(args, WorkerRole.Worker, (silo, configuration) => silo.AddGvmWorker(configuration));
     await host.RunAsync();
     return 0;
 }

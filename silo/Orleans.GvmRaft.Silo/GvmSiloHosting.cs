@@ -38,6 +38,14 @@ public static class GvmSiloHosting
         {
             orleans.AddGvmClustering(silo, configuration);
             orleans.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = silo.ResponseTimeout);
+
+            // Failure detection is Orleans' own (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
+            orleans.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+            if (!string.IsNullOrWhiteSpace(silo.Name))
+            {
+                orleans.Configure<SiloOptions>(o => o.SiloName = silo.Name);
+            }
+
             orleans.AddGvmRuntime(SiloMetadata(configuration, role));
             orleans.AddGvmStorage(silo.Storage, configuration);
             orleans.AddGvmReminders(silo.EffectiveReminders, configuration);

@@ -16,6 +16,9 @@ public sealed class GvmSiloOptions : IValidatableOptions
     /// <summary>Service id; stable across deployments of the same service, it keys persisted state.</summary>
     public string ServiceId { get; set; } = "orleans-gvmraft";
 
+    /// <summary>The silo's name (unique in the cluster); a worker silo's rollout worker is <c>worker-{Name}</c>. Generated when empty.</summary>
+    public string? Name { get; set; }
+
     /// <summary>Port silos talk to each other on (loopback).</summary>
     public int SiloPort { get; set; } = 11111;
 

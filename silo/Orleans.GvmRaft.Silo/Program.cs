@@ -1,14 +1,12 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.GvmRaft.Silo;
+using Orleans.GvmRaft.Silo.Dashboard;
 
 // Settings come from appsettings.json, GVM-prefixed environment variables (Gvm__Silo__GatewayPort)
 // and the command line (--Gvm:Silo:GatewayPort 30001).
 try
 {
-    var builder = Host.CreateApplicationBuilder(args);
-    builder.AddGvmSilo();
-    using var host = builder.Build();
+    using var host = GvmSiloHost.Build(args);
     await host.RunAsync();
     return 0;
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Silo;
+using Orleans.GvmRaft.Silo.Backends;
 using Orleans.GvmRaft.Worker.Hosting;
 using Orleans.GvmRaft.Workers;
 
@@ -15,7 +16,10 @@ public static class EmbeddedSilo
     /// <paramref name="worker"/> the silo is also a worker silo: it hosts the rollout worker and
     /// the trainer, so one process trains.
     /// </summary>
-    public static async Task<ClusterConnection> StartAsync(CancellationToken cancellationToken, bool worker = false)
+    /// <param name="cancellationToken">Stops the start.</param>
+    /// <param name="worker">Also a worker silo.</param>
+    /// <param name="state">Where grain state lives: in memory, or in a SQLite file kept across runs.</param>
+    public static async Task<ClusterConnection> StartAsync(CancellationToken cancellationToken, bool worker = false, EmbeddedState? state = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -23,6 +27,8 @@ public static class EmbeddedSilo
             [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.SiloPort)}"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.GatewayPort)}"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.ClusterId)}"] = "gvm-embedded",
+            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.Storage)}"] = (state?.Storage ?? StorageKind.Memory).ToString(),
+            ["ConnectionStrings:Sqlite"] = state is { Storage: StorageKind.Sqlite } ? $"Data Source={Path.GetFullPath(state.SqlitePath)}" : null,
         });
         builder.Logging.ClearProviders();
         if (worker)

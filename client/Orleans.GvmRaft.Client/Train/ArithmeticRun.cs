@@ -17,7 +17,7 @@ public sealed class ArithmeticRun(IGrainFactory grains, TrainSettings settings, 
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        var prompts = ArithmeticPreset.TrainingPrompts(settings.TrainPrompts, settings.Seed, $"{settings.RunId}-train");
+        var prompts = ArithmeticPreset.TrainingPrompts(settings.TrainPrompts, settings.Seed, settings.PromptSet);
         await new PromptImporter(grains).ImportAsync(
             [.. prompts.Select(p => new PromptDefinition(p.Id, p.Text, p.Answer, VerifierKinds.Exact))],
             cancellationToken: cancellationToken,

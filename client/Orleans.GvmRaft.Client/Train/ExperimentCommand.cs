@@ -25,6 +25,8 @@ public static class ExperimentCommand
         {
             seeds, iterations, target, output,
         };
+        var stateOptions = new EmbeddedStateOptions();
+        stateOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
@@ -38,19 +40,19 @@ public static class ExperimentCommand
                     throw new ArgumentException("--seeds needs at least one seed and --target must be in (0, 1].");
                 }
 
-                await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true);
+                await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result));
                 var curves = new List<(AllocatorKind Allocator, int Seed, IReadOnlyList<IterationMetrics> Metrics)>();
                 foreach (int seed in seedList)
                 {
                     foreach (var allocator in new[] { AllocatorKind.Gvm, AllocatorKind.Uniform })
                     {
-                        var settings = defaults with
+                        var settings = (defaults with
                         {
                             Allocator = allocator,
                             Seed = seed,
                             Iterations = result.GetValue(iterations),
                             Output = Path.Combine(folder, $"{allocator.ToString().ToLowerInvariant()}-s{seed}"),
-                        };
+                        }).WithFreshRunName(DateTimeOffset.UtcNow);
                         error.WriteLine($"experiment: {allocator}, seed {seed}");
                         curves.Add((allocator, seed, await new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line)).RunAsync(cancellationToken: cancellationToken)));
                     }

@@ -31,6 +31,8 @@ public static class TrainCommand
         {
             allocator, seed, iterations, batch, stage1, budget, evalEvery, warmup, warmupExamples, trainPrompts, learningRate, promptMean, output,
         };
+        var stateOptions = new EmbeddedStateOptions();
+        stateOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
@@ -50,10 +52,13 @@ public static class TrainCommand
                 PromptMeanUpdate = result.GetValue(promptMean),
                 Output = result.GetValue(output)!,
             };
+
+            // A fresh run id: on kept state an earlier run may hold the plain one.
+            settings = settings.WithFreshRunName(DateTimeOffset.UtcNow);
             try
             {
                 settings.Validate();
-                await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true);
+                await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result));
                 var metrics = await ConsoleProgress.RunAsync(error, async progress =>
                 {
                     var task = progress.AddTask($"warm-up ({settings.WarmupSteps} steps), then training ({settings.Allocator})", maxValue: settings.Iterations);

@@ -23,6 +23,7 @@ namespace Orleans.GvmRaft.Client.Train;
 /// <param name="Output">The run folder.</param>
 /// <param name="Algorithm">RAFT++ or GRPO.</param>
 /// <param name="Reuse">Stage-1 reuse (off by default).</param>
+/// <param name="RunName">The run id; <c>arithmetic-{allocator}-s{seed}</c> when null.</param>
 public sealed record TrainSettings(
     AllocatorKind Allocator = AllocatorKind.Gvm,
     int Seed = 1,
@@ -39,13 +40,21 @@ public sealed record TrainSettings(
     bool PromptMeanUpdate = false,
     string Output = "runs/arithmetic",
     TrainingAlgorithm Algorithm = TrainingAlgorithm.RaftPlusPlus,
-    Stage1Reuse? Reuse = null)
+    Stage1Reuse? Reuse = null,
+    string? RunName = null)
 {
-    /// <summary>The run id: one per allocator and seed, so the runs of an experiment share a cluster.</summary>
-    public string RunId => $"arithmetic-{Allocator.ToString().ToLowerInvariant()}-s{Seed}";
+    /// <summary>The run id.</summary>
+    public string RunId => RunName ?? $"arithmetic-{Allocator.ToString().ToLowerInvariant()}-s{Seed}";
 
-    /// <summary>The prompt set the run draws from; its prompts are the run's own (ids prefixed by the run id).</summary>
-    public string PromptSet => $"{RunId}-train";
+    /// <summary>
+    /// The prompt set the run draws from, and its prompts' id prefix: one set per seed and size,
+    /// shared by every run on it, so the prompts' statistics accumulate over the set's life.
+    /// </summary>
+    public string PromptSet => $"arithmetic-s{Seed}-n{TrainPrompts}";
+
+    /// <summary>A run id unique to this moment, for runs on persistent state where an earlier run may hold the plain id.</summary>
+    public TrainSettings WithFreshRunName(DateTimeOffset now) =>
+        this with { RunName = $"arithmetic-{Allocator.ToString().ToLowerInvariant()}-s{Seed}-{now:yyyyMMdd-HHmmss}" };
 
     /// <summary>The run configuration these settings make.</summary>
     public RunConfig ToRunConfig() => new(

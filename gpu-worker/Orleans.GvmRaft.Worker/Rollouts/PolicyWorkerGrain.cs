@@ -6,6 +6,7 @@ using Orleans.GvmRaft.Policy.Model;
 using Orleans.GvmRaft.Policy.Probe;
 using Orleans.GvmRaft.Policy.Rollouts;
 using Orleans.GvmRaft.Policy.Sampling;
+using Orleans.GvmRaft.Policy.Text;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Worker.Presets;
@@ -29,7 +30,7 @@ public sealed class PolicyWorkerGrain(
     ILogger<PolicyWorkerGrain> logger) : Grain, IPolicyWorkerGrain
 {
     private readonly WorkerOptions _options = options.Value;
-    private readonly Dictionary<string, (long Version, Decoder Model, RolloutExecutor Executor)> _policies = [];
+    private readonly Dictionary<string, (long Version, Decoder Model, RolloutExecutor Executor, int MaxNewTokens)> _policies = [];
     private readonly Dictionary<string, PromptDefinition> _definitions = [];
     private IGrainTimer? _timer;
     private long _items;
@@ -102,12 +103,25 @@ public sealed class PolicyWorkerGrain(
                 continue;
             }
 
-            var items = group.Select(l => l.Item).ToList();
-            var requests = new List<RolloutRequest>(items.Count);
-            foreach (var item in items)
+            var items = new List<RolloutWorkItem>(group.Count());
+            var requests = new List<RolloutRequest>(items.Capacity);
+            foreach (var item in group.Select(l => l.Item))
             {
                 var prompt = await DefinitionAsync(item.PromptId);
+                if (TooLong(prompt, _policies[runId].MaxNewTokens) is { } reason)
+                {
+                    // Sampling it would fail on every worker: say why, once, and let the run stop.
+                    await queue.FailAsync(item.ItemId, WorkerId, reason);
+                    continue;
+                }
+
+                items.Add(item);
                 requests.Add(new RolloutRequest(prompt.Text, prompt.Answer, prompt.Verifier, item.Count, item.Stage == RolloutStage.Estimate));
+            }
+
+            if (items.Count == 0)
+            {
+                continue;
             }
 
             ulong seed = SeedOf(items[0].ItemId, group.First().Attempt);
@@ -155,8 +169,18 @@ public sealed class PolicyWorkerGrain(
         await Task.Run(() => ParameterBytes.Import(model, weights.Weights));
         var sampling = new SamplingOptions(MaxNewTokens: settings.MaxNewTokens, Temperature: settings.Temperature);
         var executor = new RolloutExecutor(model, ArithmeticPreset.Tokenizer, sampling, ProbeTarget.EmbedTokens, _options.SampleBatch);
-        _policies[runId] = (version, model, executor);
+        _policies[runId] = (version, model, executor, settings.MaxNewTokens);
         return executor;
+    }
+
+    // The prompt and the longest response must fit the model's positions.
+    private static string? TooLong(PromptDefinition prompt, int maxNewTokens)
+    {
+        int tokens = ArithmeticPreset.Tokenizer.PromptIds(prompt.Text).Length;
+        int context = ArithmeticPreset.ModelConfig().MaxPositions;
+        return tokens + maxNewTokens > context
+            ? $"prompt '{prompt.Id}' is {tokens} tokens; with {maxNewTokens} new tokens it exceeds the model's context of {context} positions"
+            : null;
     }
 
     private async Task<PromptDefinition> DefinitionAsync(string promptId)

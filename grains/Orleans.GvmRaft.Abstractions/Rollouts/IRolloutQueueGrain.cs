@@ -22,6 +22,12 @@ public interface IRolloutQueueGrain : IGrainWithStringKey
     /// </summary>
     Task<CompletionDisposition> CompleteAsync(string itemId, string workerId, RolloutReport report, RolloutResponses? responses = null);
 
+    /// <summary>
+    /// Marks an item as impossible to do (its prompt cannot be sampled, e.g. longer than the
+    /// model's context): it is not issued again, and the run stops with <paramref name="reason"/>.
+    /// </summary>
+    Task FailAsync(string itemId, string workerId, string reason);
+
     /// <summary>The responses kept for the completed items of <paramref name="iteration"/>, both stages.</summary>
     Task<RolloutResponses[]> GetResponsesAsync(int iteration);
 

@@ -7,6 +7,8 @@ namespace Orleans.GvmRaft.Rollouts;
 /// <param name="Reissued">Items issued more than once.</param>
 /// <param name="Attempts">Responses drawn for completed items.</param>
 /// <param name="Acceptances">Responses accepted among them.</param>
+/// <param name="LeasedBy">The workers holding live leases, each once.</param>
+/// <param name="Failures">Why items failed (see <c>FailAsync</c>), each reason once.</param>
 [GenerateSerializer, Immutable]
 public sealed record QueueProgress(
     [property: Id(0)] int Pending,
@@ -14,7 +16,9 @@ public sealed record QueueProgress(
     [property: Id(2)] int Completed,
     [property: Id(3)] int Reissued,
     [property: Id(4)] int Attempts = 0,
-    [property: Id(5)] int Acceptances = 0)
+    [property: Id(5)] int Acceptances = 0,
+    [property: Id(6)] string[]? LeasedBy = null,
+    [property: Id(7)] string[]? Failures = null)
 {
     /// <summary>True when every item is completed.</summary>
     public bool Done => Pending == 0 && Leased == 0;

@@ -12,6 +12,9 @@ public enum RunPhase
     /// <summary>The configured number of iterations is done.</summary>
     Completed,
 
+    /// <summary>Stopped for good: work could not be done (the reason is the snapshot's last error).</summary>
+    Failed,
+
     /// <summary>Stopped by <c>gvm run pause</c> at a step boundary; <c>resume</c> goes on from there.</summary>
     Paused,
 }

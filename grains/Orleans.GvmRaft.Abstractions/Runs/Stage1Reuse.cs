@@ -27,12 +27,14 @@ public sealed record Stage1Reuse(
     }
 
     /// <summary>
-    /// Whether <paramref name="estimate"/> may stand in for a fresh stage 1 under policy version
-    /// <paramref name="currentVersion"/>: recent enough and confident enough.
+    /// Whether <paramref name="estimate"/> may stand in for a fresh stage 1 of run
+    /// <paramref name="runId"/> under policy version <paramref name="currentVersion"/>: made by
+    /// this run's policy (another run's versions are another policy), recent and confident enough.
     /// </summary>
-    public bool CanReuse(PromptEstimate? estimate, long currentVersion) =>
+    public bool CanReuse(PromptEstimate? estimate, string runId, long currentVersion) =>
         Enabled
         && estimate is not null
+        && estimate.RunId == runId
         && estimate.Samples > 0
         && currentVersion - estimate.PolicyVersion <= MaxPolicyLag
         && IntervalWidth(estimate.Samples, estimate.Accepted) < MaxInterval;

@@ -64,7 +64,7 @@ public sealed class RolloutQueueGrain(
         var now = clock.GetUtcNow();
         var claimable = state.State.Order
             .Select(id => state.State.Items[id])
-            .Where(i => !i.Completed && (i.WorkerId is null || i.LeaseExpiresAt <= now))
+            .Where(i => !i.Completed && i.Failure is null && (i.WorkerId is null || i.LeaseExpiresAt <= now))
             .OrderBy(i => i.WorkerId is null ? 0 : 1)
             .Take(limit)
             .Select(i => i.Item.ItemId)
@@ -124,8 +124,22 @@ public sealed class RolloutQueueGrain(
                 $"responses for work item '{itemId}' must name it and its prompt and hold its {item.Count} responses with rewards matching the report.");
         }
 
-        // The prompt counts the report once by its id, so if this grain fails after the prompt
-        // recorded it, a retry of this call cannot count it twice.
+        // An outbox: the results that win are persisted here first, then sent to the prompt. If
+        // this grain dies in between, the item's next completion (a retry, or the worker it is
+        // issued to next) sends these same results again, which the prompt counts once by their
+        // id, so the prompt and the queue always agree on what the item drew.
+        var disposition = CompletionDisposition.Accepted;
+        if (entry.Pending is { } pending)
+        {
+            disposition = pending.WorkerId == workerId ? CompletionDisposition.Accepted : CompletionDisposition.Duplicate;
+            (report, responses) = (pending.Report, pending.Responses);
+        }
+        else
+        {
+            var winner = new PendingResults(workerId, report, responses);
+            await CommitAsync(s => s.Items[itemId].Pending = winner);
+        }
+
         await grains.GetGrain<IPromptGrain>(item.PromptId).RecordRolloutsAsync(report);
         await CommitAsync(s =>
         {
@@ -134,8 +148,24 @@ public sealed class RolloutQueueGrain(
             done.Drawn = report.Attempts;
             done.Accepted = report.Acceptances;
             done.Responses = responses;
+            done.Pending = null;
         });
-        return CompletionDisposition.Accepted;
+        return disposition;
+    }
+
+    /// <inheritdoc />
+    public async Task FailAsync(string itemId, string workerId, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!state.State.Items.TryGetValue(itemId, out var entry))
+        {
+            throw new ArgumentException($"unknown work item '{itemId}'.");
+        }
+
+        if (!entry.Completed && entry.Failure is null)
+        {
+            await CommitAsync(s => s.Items[itemId].Failure = $"{reason} (reported by {workerId})");
+        }
     }
 
     /// <inheritdoc />
@@ -151,12 +181,14 @@ public sealed class RolloutQueueGrain(
         var now = clock.GetUtcNow();
         var items = state.State.Items.Values.Where(i => i.Item.Iteration == iteration && i.Item.Stage == stage).ToList();
         return Task.FromResult(new QueueProgress(
-            items.Count(i => !i.Completed && (i.WorkerId is null || i.LeaseExpiresAt <= now)),
+            items.Count(i => !i.Completed && i.Failure is null && (i.WorkerId is null || i.LeaseExpiresAt <= now)),
             items.Count(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now),
             items.Count(i => i.Completed),
             items.Count(i => i.Attempts > 1),
             items.Sum(i => i.Drawn),
-            items.Sum(i => i.Accepted)));
+            items.Sum(i => i.Accepted),
+            [.. items.Where(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now).Select(i => i.WorkerId!).Distinct().Order(StringComparer.Ordinal)],
+            [.. items.Where(i => i.Failure is not null).Select(i => i.Failure!).Distinct()]));
     }
 
     private Task CommitAsync(Action<RolloutQueueState> change) => state.CommitAsync(s => s.Copy(), change);

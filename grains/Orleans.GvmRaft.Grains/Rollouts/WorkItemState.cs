@@ -36,6 +36,14 @@ public sealed class WorkItemState
     [Id(7)]
     public RolloutResponses? Responses { get; set; }
 
+    /// <summary>The winning results, persisted before they are sent to the prompt; cleared once completed.</summary>
+    [Id(8)]
+    public PendingResults? Pending { get; set; }
+
+    /// <summary>Why the item cannot be done, when a worker said so.</summary>
+    [Id(9)]
+    public string? Failure { get; set; }
+
     /// <summary>A copy, for restoring after a failed write.</summary>
     public WorkItemState Copy() => new()
     {
@@ -47,5 +55,7 @@ public sealed class WorkItemState
         Drawn = Drawn,
         Accepted = Accepted,
         Responses = Responses,
+        Pending = Pending,
+        Failure = Failure,
     };
 }

@@ -27,7 +27,7 @@ public sealed partial class TrainingRunGrain
     private DateTimeOffset? _drivingSince;
     private (int Iteration, RolloutStage Stage)? _queued;
 
-    private bool IsDriving => state.State is { Driven: true, Paused: false, Config: { } config } s && s.FinishedIterations < config.Iterations;
+    private bool IsDriving => state.State is { Driven: true, Paused: false, Failure: null, Config: { } config } s && s.FinishedIterations < config.Iterations;
 
     private IRolloutQueueGrain Queue => grains.GetGrain<IRolloutQueueGrain>(RunId);
 
@@ -228,7 +228,7 @@ public sealed partial class TrainingRunGrain
             var estimates = await BoundedFanOut.RunAsync(size, _maxConcurrentCalls, i => grains.GetGrain<IPromptGrain>(batch[i]).GetEstimateAsync());
             for (int i = 0; i < size; i++)
             {
-                if (reuse.CanReuse(estimates[i], version))
+                if (reuse.CanReuse(estimates[i], RunId, version))
                 {
                     counts[i] = reuse.Samples;
                 }
@@ -253,7 +253,15 @@ public sealed partial class TrainingRunGrain
 
         // Re-asserted while waiting: the directory lives in memory and may have restarted.
         await grains.GetGrain<IWorkerDirectoryGrain>(0).SetRunActiveAsync(RunId, true);
-        if (!(await Queue.GetProgressAsync(iteration, stage)).Done)
+        var progress = await Queue.GetProgressAsync(iteration, stage);
+        if (progress.Failures is [var failure, ..])
+        {
+            await CommitAsync(c => c.Failure = $"iteration {iteration}, {stage}: {failure}");
+            logger.LogError("run {RunId} failed: {Failure}", RunId, state.State.Failure);
+            return false;
+        }
+
+        if (!progress.Done)
         {
             return false;
         }
@@ -338,6 +346,6 @@ public sealed partial class TrainingRunGrain
             await this.UnregisterReminder(reminder);
         }
 
-        logger.LogInformation("run {RunId}: completed {Iterations} iterations", RunId, state.State.FinishedIterations);
+        logger.LogInformation("run {RunId}: stopped after {Iterations} iterations", RunId, state.State.FinishedIterations);
     }
 }

@@ -167,11 +167,12 @@ public sealed partial class TrainingRunGrain(
         var config = s.Config!;
         int done = s.Driven ? s.FinishedIterations : s.AllocatedIterations;
         var phase = done >= config.Iterations ? RunPhase.Completed
+            : s.Failure is not null ? RunPhase.Failed
             : s.Paused ? RunPhase.Paused
             : s.Driven || done > 0 ? RunPhase.Running
             : RunPhase.Created;
         return new RunSnapshot(
-            RunId, config, phase, done, [.. s.History], s.CreatedAt, s.Step, s.PolicyVersion, _lastError, s.InitialAccuracy, s.Samples, DrivingSeconds());
+            RunId, config, phase, done, [.. s.History], s.CreatedAt, s.Step, s.PolicyVersion, s.Failure ?? _lastError, s.InitialAccuracy, s.Samples, DrivingSeconds());
     }
 
     // Driven steps interleave with the API calls, so writes take turns.

@@ -68,6 +68,10 @@ public sealed class TrainingRunState
     [Id(15)]
     public double Seconds { get; set; }
 
+    /// <summary>Why the run stopped for good, when it did.</summary>
+    [Id(16)]
+    public string? Failure { get; set; }
+
     /// <summary>A copy to restore when a write fails.</summary>
     public TrainingRunState Copy() => new()
     {
@@ -87,5 +91,6 @@ public sealed class TrainingRunState
         InitialAccuracy = InitialAccuracy,
         Samples = Samples,
         Seconds = Seconds,
+        Failure = Failure,
     };
 }

@@ -26,14 +26,17 @@ public sealed class Stage1ReuseTests
         var reuse = new Stage1Reuse(MaxPolicyLag: 2, MaxInterval: 0.25, Samples: 0);
 
         // 100 samples at p = 0.4 give a width of about 0.19 < 0.25: reusable while at most 2 versions old.
-        Assert.True(reuse.CanReuse(Estimate(8, 100, 40), currentVersion: 10));
-        Assert.False(reuse.CanReuse(Estimate(7, 100, 40), currentVersion: 10));
+        Assert.True(reuse.CanReuse(Estimate(8, 100, 40), "run", currentVersion: 10));
+        Assert.False(reuse.CanReuse(Estimate(7, 100, 40), "run", currentVersion: 10));
 
         // 8 samples at p = 0.5 give a width of about 0.59: not confident.
-        Assert.False(reuse.CanReuse(Estimate(10, 8, 4), currentVersion: 10));
-        Assert.False(reuse.CanReuse(null, currentVersion: 10));
+        Assert.False(reuse.CanReuse(Estimate(10, 8, 4), "run", currentVersion: 10));
+        Assert.False(reuse.CanReuse(null, "run", currentVersion: 10));
+
+        // Another run's estimate is another policy's, whatever its version number.
+        Assert.False(reuse.CanReuse(Estimate(10, 100, 40), "other-run", currentVersion: 10));
 
         // Off by default.
-        Assert.False(new Stage1Reuse().CanReuse(Estimate(10, 1000, 500), currentVersion: 10));
+        Assert.False(new Stage1Reuse().CanReuse(Estimate(10, 1000, 500), "run", currentVersion: 10));
     }
 }

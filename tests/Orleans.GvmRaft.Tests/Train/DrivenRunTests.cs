@@ -38,7 +38,7 @@ public sealed class DrivenRunTests(ClusterFixture fixture)
         var snapshots = new List<PromptSnapshot>();
         for (int i = 0; i < settings.TrainPrompts; i++)
         {
-            snapshots.Add((await fixture.Client.GetGrain<IPromptGrain>($"{runId}-train-{i:D5}").GetSnapshotAsync())!);
+            snapshots.Add((await fixture.Client.GetGrain<IPromptGrain>($"{settings.PromptSet}-{i:D5}").GetSnapshotAsync())!);
         }
 
         Assert.Equal(64, snapshots.Sum(s => s.Statistics.Attempts));
@@ -129,6 +129,31 @@ public sealed class DrivenRunTests(ClusterFixture fixture)
         var workers = await fixture.Client.GetGrain<IWorkerDirectoryGrain>(0).GetWorkersAsync();
         var joined = Assert.Single(workers, w => w.Silo == silo.Name);
         Assert.True(joined.Items > 0, $"worker on {silo.Name} completed no item");
+    }
+
+    [Fact]
+    public async Task APromptLongerThanTheContextStopsTheRunWithItsNameAndChangesNothing()
+    {
+        string set = "too-long-set";
+        var prompts = new[]
+        {
+            new PromptDefinition("fits-1", "1+1=", "2", VerifierKinds.Exact),
+            new PromptDefinition("too-long-1", string.Concat(Enumerable.Repeat("1+", 40)) + "1=", "41", VerifierKinds.Exact),
+        };
+        await new Client.Import.PromptImporter(fixture.Client).ImportAsync(prompts, set: set);
+        var run = fixture.Client.GetGrain<ITrainingRunGrain>("too-long-run");
+        await run.CreateAsync(new RunConfig(
+            Budget: 4, BatchSize: 2, Stage1Samples: 2, Iterations: 2, PromptSet: set,
+            Policy: new PolicySettings(WarmupSteps: 2, WarmupExamples: 4, EvalPrompts: 2)));
+        await run.StartAsync();
+        await WaitForAsync(async () => (await run.GetSnapshotAsync())!.Phase == RunPhase.Failed);
+
+        var snapshot = (await run.GetSnapshotAsync())!;
+        // 40 × "1+" and "1=": 82 characters, one token each, after the beginning-of-sequence token.
+        Assert.Contains("prompt 'too-long-1' is 83 tokens; with 8 new tokens", snapshot.LastError);
+        Assert.Contains("context of 64 positions", snapshot.LastError);
+        Assert.Equal(0, snapshot.CompletedIterations);
+        Assert.Equal(0, (await fixture.Client.GetGrain<IPromptGrain>("too-long-1").GetSnapshotAsync())!.Statistics.Attempts);
     }
 
     [Fact]

@@ -1,0 +1,145 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Silo.Backends;
+using Orleans.GvmRaft.Tests.Backends;
+
+namespace Orleans.GvmRaft.Tests.Processes;
+
+/// <summary>
+/// A real cluster of gvm-silo and gvm-worker processes on loopback over one PostgreSQL database
+/// (grain state, membership, reminders), as deploy/local runs it, with fast failure detection and
+/// short leases so faults play out in seconds.
+/// </summary>
+public sealed class ProcessCluster : IAsyncDisposable
+{
+    private readonly List<SiloProcess> _processes = [];
+    private readonly Dictionary<string, string> _environment;
+    private readonly string _clusterId = $"proc-{Guid.NewGuid():N}"[..20];
+    private readonly string _serviceId = $"svc-{Guid.NewGuid():N}"[..16];
+    private int _next;
+
+    private ProcessCluster(string connectionString)
+    {
+        ConnectionString = connectionString;
+
+        // The connection string travels in the environment, never on a command line.
+        _environment = new Dictionary<string, string> { ["ConnectionStrings__PostgreSql"] = connectionString };
+    }
+
+    /// <summary>The database.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The processes started so far, dead or alive.</summary>
+    public IReadOnlyList<SiloProcess> Processes => _processes;
+
+    /// <summary>A cluster on a fresh database of <paramref name="postgres"/>.</summary>
+    public static async Task<ProcessCluster> CreateAsync(PostgresServer postgres) =>
+        new(postgres.ConnectionString(await postgres.CreateDatabaseAsync()));
+
+    /// <summary>Starts a silo (no role) and waits until it is active.</summary>
+    public Task<SiloProcess> StartSiloAsync() => StartAsync(Executable("silo/Orleans.GvmRaft.Silo", "gvm-silo"), "silo");
+
+    /// <summary>Starts a worker silo and waits until it is active.</summary>
+    public Task<SiloProcess> StartWorkerAsync() => StartAsync(Executable("gpu-worker/Orleans.GvmRaft.WorkerSilo", "gvm-worker"), "worker");
+
+    /// <summary>A client that finds the gateways through the membership table.</summary>
+    public Task<ClusterConnection> ConnectAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:PostgreSql"] = ConnectionString }).Build();
+        return ClusterConnection.ConnectAsync(new ClusterTarget(ClusteringKind.PostgreSql, 0, _clusterId, _serviceId, configuration), TimeSpan.FromSeconds(30), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Stops every process the way an operator restarting the cluster does (SIGTERM): each silo
+    /// leaves the membership table, so the next ones join at once.
+    /// </summary>
+    public async Task StopAllAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.StopAsync();
+        }
+    }
+
+    /// <summary>Every process's output, for a failure message.</summary>
+    public string Outputs() => string.Join("\n", _processes.Select(p => $"==== {p.Name}\n{p.Output[Math.Max(0, p.Output.Length - 4000)..]}"));
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            process.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<SiloProcess> StartAsync(string executable, string kind)
+    {
+        string name = $"{kind}{++_next}";
+        int siloPort = LoopbackPort.Free();
+        string[] arguments =
+        [
+            "--Gvm:Silo:Name", name,
+            "--Gvm:Silo:SiloPort", siloPort.ToString(CultureInfo.InvariantCulture),
+            "--Gvm:Silo:GatewayPort", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+            "--Gvm:Silo:ClusterId", _clusterId,
+            "--Gvm:Silo:ServiceId", _serviceId,
+            "--Gvm:Silo:Storage", "PostgreSql",
+            "--Gvm:Silo:Clustering", "PostgreSql",
+            "--Gvm:Rollouts:LeaseDuration", "00:00:03",
+            "--Gvm:Worker:ClaimSize", "1",
+            "--Orleans:Membership:ProbeTimeout", "00:00:01",
+            "--Orleans:Membership:NumMissedProbesLimit", "2",
+            "--Orleans:Membership:NumVotesForDeathDeclaration", "1",
+
+            "--Logging:LogLevel:Default", "Warning",
+        ];
+        var process = SiloProcess.Start(executable, name, siloPort, arguments, _environment);
+        _processes.Add(process);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await IsActiveAsync(siloPort))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"{name} did not become active:\n{process.Output}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        return process;
+    }
+
+    private async Task<bool> IsActiveAsync(int siloPort)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM OrleansMembershipTable WHERE DeploymentId = @c AND Port = @p AND Status = 3", connection);
+            command.Parameters.AddWithValue("c", _clusterId);
+            command.Parameters.AddWithValue("p", siloPort);
+            return (long)(await command.ExecuteScalarAsync())! > 0;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // The first silo has not applied the schema yet.
+            return false;
+        }
+    }
+
+    /// <summary>An executable of the solution, built beside this test assembly (bin/CONFIGURATION/net10.0 of its project).</summary>
+    public static string Executable(string project, string name)
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string framework = output.Name;
+        string configuration = output.Parent!.Name;
+        string root = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        string path = Path.Combine(root, project, "bin", configuration, framework, name);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is not built: build the solution first.", path);
+    }
+}
