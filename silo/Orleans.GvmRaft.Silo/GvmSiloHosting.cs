@@ -41,6 +41,8 @@ public static class GvmSiloHosting
 
             // Failure detection is Orleans' own (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
             orleans.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+            var prompts = configuration.GetSection(PromptGrainOptions.SectionName).Get<PromptGrainOptions>() ?? new PromptGrainOptions();
+            orleans.Configure<GrainCollectionOptions>(o => o.ClassSpecificCollectionAge[typeof(PromptGrain).FullName!] = prompts.CollectionAge);
             if (!string.IsNullOrWhiteSpace(silo.Name))
             {
                 orleans.Configure<SiloOptions>(o => o.SiloName = silo.Name);

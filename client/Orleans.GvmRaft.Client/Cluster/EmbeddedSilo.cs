@@ -22,13 +22,15 @@ public static class EmbeddedSilo
     public static async Task<ClusterConnection> StartAsync(CancellationToken cancellationToken, bool worker = false, EmbeddedState? state = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // ConnectionStrings__PostgreSql and Gvm__* from the environment reach the embedded silo too.
+        builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.SiloPort)}"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.GatewayPort)}"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.ClusterId)}"] = "gvm-embedded",
             [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.Storage)}"] = (state?.Storage ?? StorageKind.Memory).ToString(),
-            ["ConnectionStrings:Sqlite"] = state is { Storage: StorageKind.Sqlite } ? $"Data Source={Path.GetFullPath(state.SqlitePath)}" : null,
+            ["ConnectionStrings:Sqlite"] = state is { Storage: StorageKind.Sqlite } ? $"Data Source={Path.GetFullPath(state.SqlitePath)}" : Environment.GetEnvironmentVariable("ConnectionStrings__Sqlite"),
         });
         builder.Logging.ClearProviders();
         if (worker)

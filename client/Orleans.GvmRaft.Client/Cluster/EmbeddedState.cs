@@ -3,7 +3,7 @@ using Orleans.GvmRaft.Silo.Backends;
 namespace Orleans.GvmRaft.Client.Cluster;
 
 /// <summary>Where an embedded silo keeps grain state.</summary>
-/// <param name="Storage">Memory or Sqlite.</param>
+/// <param name="Storage">Memory or Sqlite; PostgreSql and Redis take their connection string from the environment (ConnectionStrings__PostgreSql, ConnectionStrings__Redis).</param>
 /// <param name="SqlitePath">The SQLite file (created when missing).</param>
 public sealed record EmbeddedState(StorageKind Storage, string SqlitePath)
 {
@@ -13,9 +13,9 @@ public sealed record EmbeddedState(StorageKind Storage, string SqlitePath)
     /// <summary>Throws <see cref="ArgumentException"/> unless the embedded silo can use this.</summary>
     public void Validate()
     {
-        if (Storage is not (StorageKind.Memory or StorageKind.Sqlite))
+        if (!Enum.IsDefined(Storage))
         {
-            throw new ArgumentException($"--storage must be Memory or Sqlite for the embedded silo (got {Storage}); clusters use gvm-silo with Gvm:Silo:Storage.");
+            throw new ArgumentException($"--storage must be Memory, Sqlite, PostgreSql or Redis (got {(int)Storage}).");
         }
 
         if (Storage == StorageKind.Sqlite && string.IsNullOrWhiteSpace(SqlitePath))

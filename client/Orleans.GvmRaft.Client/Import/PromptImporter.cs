@@ -42,7 +42,7 @@ public sealed class PromptImporter(IGrainFactory grains, int maxConcurrentCalls 
         {
             await ForEachAsync(toCreate, "importing", onProgress, cancellationToken, async p =>
             {
-                if (await Grain(p).DefineAsync(p) == DefineOutcome.Created)
+                if (await Grain(p).DefineAsync(p, set) == DefineOutcome.Created)
                 {
                     created.Add(p.Id);
                 }
@@ -59,17 +59,21 @@ public sealed class PromptImporter(IGrainFactory grains, int maxConcurrentCalls 
 
         if (set is not null)
         {
-            await AddToSetAsync(prompts, set, onProgress, cancellationToken);
+            // The prompts created here joined the set as they were defined; the others join now.
+            var createdIds = created.ToHashSet(StringComparer.Ordinal);
+            await AddToSetAsync(prompts, createdIds, set, onProgress, cancellationToken);
         }
 
         return new ImportSummary(created.Count, prompts.Count - created.Count);
     }
 
     // Joining first and appending after: a prompt that already joined is never appended twice.
-    private async Task AddToSetAsync(IReadOnlyList<PromptDefinition> prompts, string set, Action<string, int, int>? onProgress, CancellationToken cancellationToken)
+    private async Task AddToSetAsync(IReadOnlyList<PromptDefinition> prompts, HashSet<string> created, string set, Action<string, int, int>? onProgress, CancellationToken cancellationToken)
     {
-        var joined = await ForEachAsync(prompts, $"adding to set {set}", onProgress, cancellationToken, p => Grain(p).JoinSetAsync(set));
-        var fresh = prompts.Where((_, i) => joined[i]).Select(p => p.Id).ToArray();
+        var existing = prompts.Where(p => !created.Contains(p.Id)).ToList();
+        var joined = await ForEachAsync(existing, $"adding to set {set}", onProgress, cancellationToken, p => Grain(p).JoinSetAsync(set));
+        var fresh = prompts.Where(p => created.Contains(p.Id)).Select(p => p.Id)
+            .Concat(existing.Where((_, i) => joined[i]).Select(p => p.Id)).ToArray();
         var setGrain = grains.GetGrain<IPromptSetGrain>(set);
         for (int start = 0; start < fresh.Length; start += PromptSetLayout.ShardSize)
         {

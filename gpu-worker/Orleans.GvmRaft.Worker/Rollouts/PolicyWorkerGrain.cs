@@ -126,9 +126,9 @@ public sealed class PolicyWorkerGrain(
 
             ulong seed = SeedOf(items[0].ItemId, group.First().Attempt);
             var outcomes = await Task.Run(() => executor.Execute(requests, seed));
-            for (int i = 0; i < items.Count; i++)
+            // One call for the claim's results: the queue writes its state once for all of them.
+            var results = items.Select((item, i) =>
             {
-                var item = items[i];
                 var outcome = outcomes[i];
                 var report = new RolloutReport(item.ItemId, item.RunId, item.Iteration, item.PolicyVersion, item.Stage, outcome.Attempts, outcome.Acceptances, outcome.GradNorms, item.ExtendsEstimate);
                 var responses = new RolloutResponses(
@@ -137,10 +137,15 @@ public sealed class PolicyWorkerGrain(
                     outcome.Responses.Count > 0 ? outcome.Responses[0].Sequence.Prompt : [],
                     [.. outcome.Responses.Select(r => r.Sequence.Response)],
                     [.. outcome.Responses.Select(r => r.Reward)]);
-                if (await queue.CompleteAsync(item.ItemId, WorkerId, report, responses) == CompletionDisposition.Accepted)
+                return new ItemResults(item.ItemId, report, responses);
+            }).ToArray();
+            var dispositions = await queue.CompleteManyAsync(WorkerId, results);
+            for (int i = 0; i < results.Length; i++)
+            {
+                if (dispositions[i] == CompletionDisposition.Accepted)
                 {
                     _items++;
-                    _rollouts += outcome.Attempts;
+                    _rollouts += results[i].Report.Attempts;
                 }
             }
 

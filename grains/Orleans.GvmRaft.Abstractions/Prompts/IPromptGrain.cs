@@ -4,7 +4,11 @@ namespace Orleans.GvmRaft.Prompts;
 public interface IPromptGrain : IGrainWithStringKey
 {
     /// <summary>Defines the prompt; a repeat with the same definition changes nothing, a different one throws <see cref="PromptConflictException"/>.</summary>
-    Task<DefineOutcome> DefineAsync(PromptDefinition definition);
+    /// <remarks>
+    /// A new prompt given <paramref name="set"/> joins that set in the same write (one storage
+    /// write per imported prompt); an existing one joins it with <see cref="JoinSetAsync"/>.
+    /// </remarks>
+    Task<DefineOutcome> DefineAsync(PromptDefinition definition, string? set = null);
 
     /// <summary>The definition, or null when the prompt was never defined.</summary>
     Task<PromptDefinition?> GetDefinitionAsync();

@@ -8,4 +8,7 @@ public enum CompletionDisposition
 
     /// <summary>The item was already completed (a retry, or a slower worker whose lease had expired); nothing changed.</summary>
     Duplicate,
+
+    /// <summary>The prompt refused the results for good (it is gone); the item failed and the run stops.</summary>
+    Refused,
 }

@@ -28,6 +28,12 @@ public interface IRolloutQueueGrain : IGrainWithStringKey
     /// </summary>
     Task FailAsync(string itemId, string workerId, string reason);
 
+    /// <summary>
+    /// <see cref="CompleteAsync"/> for many items in one call (and one write of the queue): what a
+    /// worker sends after a claim. Every result is checked before any counts.
+    /// </summary>
+    Task<CompletionDisposition[]> CompleteManyAsync(string workerId, ItemResults[] results);
+
     /// <summary>The responses kept for the completed items of <paramref name="iteration"/>, both stages.</summary>
     Task<RolloutResponses[]> GetResponsesAsync(int iteration);
 

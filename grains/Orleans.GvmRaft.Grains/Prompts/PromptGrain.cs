@@ -19,7 +19,7 @@ public sealed class PromptGrain(
     private string PromptId => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public async Task<DefineOutcome> DefineAsync(PromptDefinition definition)
+    public async Task<DefineOutcome> DefineAsync(PromptDefinition definition, string? set = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         definition.Validate();
@@ -33,7 +33,19 @@ public sealed class PromptGrain(
             return existing == definition ? DefineOutcome.Unchanged : throw new PromptConflictException(PromptId);
         }
 
-        await CommitAsync(s => s.Definition = definition);
+        if (set is not null)
+        {
+            PromptSets.PromptSetLayout.ValidateName(set);
+        }
+
+        await CommitAsync(s =>
+        {
+            s.Definition = definition;
+            if (set is not null)
+            {
+                s.Sets.Add(set);
+            }
+        });
         return DefineOutcome.Created;
     }
 

@@ -18,9 +18,22 @@ public sealed class PromptGrainOptions : IValidatableOptions
     /// <summary>How many recent reports each prompt keeps as history for <c>gvm prompt show</c>.</summary>
     public int HistoryLength { get; set; } = 32;
 
+    /// <summary>
+    /// How long an idle prompt grain stays in memory. A prompt is touched a few times per iteration
+    /// that draws it, so over millions of prompts most are idle: a short age keeps silo memory
+    /// bounded by the prompts in recent batches rather than by the pool.
+    /// </summary>
+    public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {
+        // Orleans collects in quanta of a minute; a shorter age is refused at start-up.
+        if (CollectionAge < TimeSpan.FromSeconds(61))
+        {
+            yield return $"{SectionName}:CollectionAge must be more than 1 minute (got {CollectionAge}).";
+        }
+
         if (HistoryLength is < 0 or > 10_000)
         {
             yield return $"{SectionName}:HistoryLength must be between 0 and 10000 (got {HistoryLength}).";

@@ -89,9 +89,112 @@ public sealed class RolloutQueueGrain(
     }
 
     /// <inheritdoc />
-    public async Task<CompletionDisposition> CompleteAsync(string itemId, string workerId, RolloutReport report, RolloutResponses? responses = null)
+    public async Task<CompletionDisposition> CompleteAsync(string itemId, string workerId, RolloutReport report, RolloutResponses? responses = null) =>
+        (await CompleteManyAsync(workerId, [new ItemResults(itemId, report, responses)]))[0];
+
+    /// <inheritdoc />
+    public async Task<CompletionDisposition[]> CompleteManyAsync(string workerId, ItemResults[] results)
     {
+        ArgumentNullException.ThrowIfNull(results);
+        foreach (var r in results)
+        {
+            Check(r);
+        }
+
+        // An outbox: the results that win are persisted here first (one write for the batch),
+        // then sent to the prompts. If this grain dies in between, the item's next completion
+        // (a retry, or the worker it is issued to next) sends these same results again, which
+        // the prompt counts once by their id, so the prompts and the queue always agree.
+        var dispositions = new CompletionDisposition[results.Length];
+        var winners = new Dictionary<string, PendingResults>(StringComparer.Ordinal);
+        for (int i = 0; i < results.Length; i++)
+        {
+            var entry = state.State.Items[results[i].ItemId];
+            if (entry.Completed || winners.ContainsKey(results[i].ItemId))
+            {
+                dispositions[i] = CompletionDisposition.Duplicate;
+            }
+            else if (entry.Pending is { } pending)
+            {
+                dispositions[i] = pending.WorkerId == workerId ? CompletionDisposition.Accepted : CompletionDisposition.Duplicate;
+                winners[results[i].ItemId] = pending;
+            }
+            else
+            {
+                dispositions[i] = CompletionDisposition.Accepted;
+                winners[results[i].ItemId] = new PendingResults(workerId, results[i].Report, results[i].Responses);
+            }
+        }
+
+        if (winners.Count == 0)
+        {
+            return dispositions;
+        }
+
+        if (winners.Any(w => state.State.Items[w.Key].Pending is null))
+        {
+            await CommitAsync(s =>
+            {
+                foreach (var (id, pending) in winners)
+                {
+                    s.Items[id].Pending ??= pending;
+                }
+            });
+        }
+
+        // A report the prompt refuses for good (it was checked above, so only a prompt that is
+        // gone) fails the item, and the run stops with the reason.
+        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+        await Task.WhenAll(winners.Select(async w =>
+        {
+            try
+            {
+                await grains.GetGrain<IPromptGrain>(state.State.Items[w.Key].Item.PromptId).RecordRolloutsAsync(w.Value.Report);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                lock (refused)
+                {
+                    refused[w.Key] = e.Message;
+                }
+            }
+        }));
+        await CommitAsync(s =>
+        {
+            foreach (var (id, pending) in winners)
+            {
+                var done = s.Items[id];
+                done.Pending = null;
+                if (refused.TryGetValue(id, out string? reason))
+                {
+                    done.Failure = $"the prompt refused the results: {reason}";
+                    continue;
+                }
+
+                done.Completed = true;
+                done.Drawn = pending.Report.Attempts;
+                done.Accepted = pending.Report.Acceptances;
+                done.Responses = pending.Responses;
+            }
+        });
+        for (int i = 0; i < results.Length; i++)
+        {
+            if (refused.ContainsKey(results[i].ItemId))
+            {
+                dispositions[i] = CompletionDisposition.Refused;
+            }
+        }
+
+        return dispositions;
+    }
+
+    // Everything the prompt would refuse is refused here, before any results can win.
+    private void Check(ItemResults results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var (itemId, report, responses) = results;
         ArgumentNullException.ThrowIfNull(report);
+        report.Validate();
         if (!state.State.Items.TryGetValue(itemId, out var entry))
         {
             throw new ArgumentException($"unknown work item '{itemId}'.");
@@ -99,7 +202,7 @@ public sealed class RolloutQueueGrain(
 
         if (entry.Completed)
         {
-            return CompletionDisposition.Duplicate;
+            return;
         }
 
         var item = entry.Item;
@@ -123,34 +226,6 @@ public sealed class RolloutQueueGrain(
             throw new ArgumentException(
                 $"responses for work item '{itemId}' must name it and its prompt and hold its {item.Count} responses with rewards matching the report.");
         }
-
-        // An outbox: the results that win are persisted here first, then sent to the prompt. If
-        // this grain dies in between, the item's next completion (a retry, or the worker it is
-        // issued to next) sends these same results again, which the prompt counts once by their
-        // id, so the prompt and the queue always agree on what the item drew.
-        var disposition = CompletionDisposition.Accepted;
-        if (entry.Pending is { } pending)
-        {
-            disposition = pending.WorkerId == workerId ? CompletionDisposition.Accepted : CompletionDisposition.Duplicate;
-            (report, responses) = (pending.Report, pending.Responses);
-        }
-        else
-        {
-            var winner = new PendingResults(workerId, report, responses);
-            await CommitAsync(s => s.Items[itemId].Pending = winner);
-        }
-
-        await grains.GetGrain<IPromptGrain>(item.PromptId).RecordRolloutsAsync(report);
-        await CommitAsync(s =>
-        {
-            var done = s.Items[itemId];
-            done.Completed = true;
-            done.Drawn = report.Attempts;
-            done.Accepted = report.Acceptances;
-            done.Responses = responses;
-            done.Pending = null;
-        });
-        return disposition;
     }
 
     /// <inheritdoc />

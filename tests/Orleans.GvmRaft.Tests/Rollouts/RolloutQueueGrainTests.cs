@@ -44,7 +44,8 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
         Assert.Equal(3, stats.Acceptances);
         var progress = await queue.GetProgressAsync(item.Iteration, item.Stage);
         // Only the winning results count towards the iteration's totals: 3 of the item's 8.
-        Assert.Equal(new QueueProgress(0, 0, 1, 1, item.Count, 3), progress);
+        Assert.Equal((0, 0, 1, 1, item.Count, 3), Counts(progress));
+        Assert.Empty(progress.LeasedBy!);
         Assert.True(progress.Done);
     }
 
@@ -57,7 +58,9 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
         Assert.Equal(CompletionDisposition.Accepted, await queue.CompleteAsync(items[0].ItemId, "worker-a", report));
         Assert.Equal(CompletionDisposition.Duplicate, await queue.CompleteAsync(items[0].ItemId, "worker-a", report));
         Assert.Equal(items[0].Count, (await Prompt(items[0].PromptId).GetSnapshotAsync())!.Statistics.Attempts);
-        Assert.Equal(new QueueProgress(0, 1, 1, 0, items[0].Count, 2), await queue.GetProgressAsync(1, RolloutStage.Estimate));
+        var progress = await queue.GetProgressAsync(1, RolloutStage.Estimate);
+        Assert.Equal((0, 1, 1, 0, items[0].Count, 2), Counts(progress));
+        Assert.Equal(["worker-a"], progress.LeasedBy!);
     }
 
     [Fact]
@@ -102,6 +105,9 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
         Assert.Equal(rewards, kept.Rewards);
         Assert.Empty(await queue.GetResponsesAsync(2));
     }
+
+    private static (int, int, int, int, int, int) Counts(QueueProgress p) =>
+        (p.Pending, p.Leased, p.Completed, p.Reissued, p.Attempts, p.Acceptances);
 
     private IPromptGrain Prompt(string id) => fixture.Client.GetGrain<IPromptGrain>(id);
 
