@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# A real cluster on one machine, every process on loopback: one silo, two gpu-worker silos (CPU)
-# and the gvm client, which imports the arithmetic prompt set, starts a GVM-RAFT run from
+# A real cluster on one machine, every process on loopback: PostgreSQL (grain state, membership,
+# reminders; a throwaway server from Debian's packages), two silos, two gpu-worker silos (CPU) and
+# the gvm client, which imports the arithmetic prompt set, starts a GVM-RAFT run from
 # arithmetic-gvm.yaml, watches it into a run folder and prints the prompts that got the most
-# samples. Every process is stopped when the script ends, however it ends.
+# samples. Every process, the database server included, is stopped when the script ends,
+# however it ends.
 #
-#   bash deploy/local/run.sh            # OUT=runs/local, ports 11111-11113 and 30000-30002
-#
-# Grain state lives in the silos' memory: it lasts as long as the cluster.
+#   bash deploy/local/run.sh                # OUT=runs/local, ports 11111-11114 and 30000-30003
+#   STORE=memory bash deploy/local/run.sh   # no database: localhost clustering, state in memory
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source deploy/lib/postgres.sh
+STORE=${STORE:-postgresql}
 
 OUT=${OUT:-runs/local}
 CONFIG=${CONFIG:-deploy/local/arithmetic-gvm.yaml}
@@ -26,19 +29,34 @@ GVM=client/Orleans.GvmRaft.Client/bin/$BIN/gvm
 export GVM_GATEWAY_PORT=$GATEWAY_PORT GVM_CLUSTER_ID=$CLUSTER_ID
 
 pids=()
+db=$(mktemp -d)
 stop() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  pg_stop "$db"
+  rm -rf "$db"
   echo "cluster stopped; logs in $OUT/logs" >&2
 }
 trap stop EXIT
 
-"$SILO" --Gvm:Silo:ClusterId "$CLUSTER_ID" --Gvm:Silo:SiloPort "$SILO_PORT" --Gvm:Silo:GatewayPort "$GATEWAY_PORT" \
-  >"$OUT/logs/silo.log" 2>&1 &
-pids+=($!)
-for i in 1 2; do
-  "$WORKER" --Gvm:Silo:ClusterId "$CLUSTER_ID" --Gvm:Silo:SiloPort $((SILO_PORT + i)) --Gvm:Silo:GatewayPort $((GATEWAY_PORT + i)) \
-    --Gvm:Silo:PrimarySiloPort "$SILO_PORT" >"$OUT/logs/worker-$i.log" 2>&1 &
+backend=()
+if [ "$STORE" = postgresql ]; then
+  # The connection string reaches the processes through the environment, never a command line.
+  pg_start "$db"
+  export GVM_CLUSTERING=PostgreSql
+  backend=(--Gvm:Silo:Storage PostgreSql --Gvm:Silo:Clustering PostgreSql)
+fi
+
+# Silos 0 and 1, then worker silos 2 and 3; all join through the first (localhost clustering)
+# or the membership table (PostgreSQL).
+for i in 0 1 2 3; do
+  exe=$SILO name=silo-$i
+  if [ "$i" -ge 2 ]; then exe=$WORKER name=gpu-$((i - 1)); fi
+  primary=()
+  if [ "$i" -gt 0 ]; then primary=(--Gvm:Silo:PrimarySiloPort "$SILO_PORT"); fi
+  "$exe" --Gvm:Silo:Name "$name" --Gvm:Silo:ClusterId "$CLUSTER_ID" \
+    --Gvm:Silo:SiloPort $((SILO_PORT + i)) --Gvm:Silo:GatewayPort $((GATEWAY_PORT + i)) \
+    "${primary[@]}" "${backend[@]}" >"$OUT/logs/$name.log" 2>&1 &
   pids+=($!)
 done
 

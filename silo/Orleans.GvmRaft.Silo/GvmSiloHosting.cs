@@ -41,8 +41,16 @@ public static class GvmSiloHosting
 
             // Failure detection is Orleans' own (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
             orleans.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+            // Memory stays bounded over millions of prompts: idle prompt grains are collected after
+            // Gvm:Prompts:CollectionAge, and under memory pressure Orleans sheds activations
+            // (Orleans:GrainCollection:* overrides, e.g. MemoryUsageLimitPercentage).
             var prompts = configuration.GetSection(PromptGrainOptions.SectionName).Get<PromptGrainOptions>() ?? new PromptGrainOptions();
-            orleans.Configure<GrainCollectionOptions>(o => o.ClassSpecificCollectionAge[typeof(PromptGrain).FullName!] = prompts.CollectionAge);
+            orleans.Configure<GrainCollectionOptions>(o =>
+            {
+                o.EnableActivationSheddingOnMemoryPressure = true;
+                configuration.GetSection("Orleans:GrainCollection").Bind(o);
+                o.ClassSpecificCollectionAge[typeof(PromptGrain).FullName!] = prompts.CollectionAge;
+            });
             if (!string.IsNullOrWhiteSpace(silo.Name))
             {
                 orleans.Configure<SiloOptions>(o => o.SiloName = silo.Name);

@@ -20,9 +20,9 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>The server's port on 127.0.0.1.</summary>
     public int Port { get; private set; }
 
-    /// <summary>A connection string for <paramref name="database"/>.</summary>
+    /// <summary>A connection string for <paramref name="database"/>; a few processes' pools stay under the server's 200 connections.</summary>
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={Port};Username=gvm;Password={Password};Database={database}";
+        $"Host=127.0.0.1;Port={Port};Username=gvm;Password={Password};Database={database};Maximum Pool Size=30";
 
     /// <inheritdoc />
     public async Task InitializeAsync()

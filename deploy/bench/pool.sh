@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# gvm bench pool on a throwaway store: the import of a pool of prompts, the memory of their
+# grains, the solve over the pool and the control plane of iterations drawn from it.
+#
+#   bash deploy/bench/pool.sh postgresql 1000000     # or: sqlite | memory, then the pool size
+#
+# postgresql starts a server from Debian's packages (durable defaults: fsync and synchronous
+# commit on) in a temporary folder on a free loopback port and removes it afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source deploy/lib/postgres.sh
+store=${1:-postgresql}
+prompts=${2:-1000000}
+shift $(( $# < 2 ? $# : 2 ))
+
+dotnet build -c Release client/Orleans.GvmRaft.Client -v q -nologo >/dev/null
+gvm=client/Orleans.GvmRaft.Client/bin/Release/net10.0/gvm
+work=$(mktemp -d)
+trap 'pg_stop "$work"; rm -rf "$work"' EXIT
+
+case "$store" in
+  memory)
+    "$gvm" bench pool --prompts "$prompts" --storage Memory "$@"
+    ;;
+  sqlite)
+    "$gvm" bench pool --prompts "$prompts" --storage Sqlite --state-db "$work/pool.db" "$@"
+    echo "SQLite file: $(du -h "$work/pool.db" | cut -f1)"
+    ;;
+  postgresql)
+    pg_start "$work" 100
+    "$gvm" bench pool --prompts "$prompts" --storage PostgreSql "$@"
+    echo "PostgreSQL database: $(pg_as "$(pg_bin)/psql" -h "$work" -p "$PG_PORT" -U gvm -d gvm -Atc "select pg_size_pretty(pg_database_size('gvm'))")"
+    ;;
+  *)
+    echo "usage: $0 postgresql|sqlite|memory [prompts] [gvm bench pool options]" >&2
+    exit 2
+    ;;
+esac
