@@ -93,6 +93,7 @@ public static class GvmSiloHosting
         services.AddValidatedOptions<CoordinatorOptions>(configuration);
         services.AddValidatedOptions<RolloutQueueOptions>(configuration);
         services.AddPlacementFilter<WorkerPlacementFilterStrategy, WorkerPlacementFilterDirector>(ServiceLifetime.Singleton);
+        services.AddPlacementFilter<ControlPlacementFilterStrategy, ControlPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

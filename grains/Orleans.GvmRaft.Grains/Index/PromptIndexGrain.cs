@@ -1,6 +1,7 @@
 namespace Orleans.GvmRaft.Index;
 
 /// <summary>One shard of a run's prompt index.</summary>
+[Placement.ControlPlacementFilter]
 public sealed class PromptIndexGrain(
     [PersistentState("index", GvmStorage.Runs)] IPersistentState<PromptIndexState> state) : Grain, IPromptIndexGrain
 {

@@ -1,6 +1,7 @@
 namespace Orleans.GvmRaft.PromptSets;
 
 /// <summary>A named prompt set: its size here, its ids in shards of <see cref="PromptSetLayout.ShardSize"/>.</summary>
+[Placement.ControlPlacementFilter]
 public sealed class PromptSetGrain(
     [PersistentState("set", GvmStorage.Prompts)] IPersistentState<PromptSetState> state,
     IGrainFactory grains) : Grain, IPromptSetGrain

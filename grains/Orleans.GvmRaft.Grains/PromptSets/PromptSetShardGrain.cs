@@ -1,6 +1,7 @@
 namespace Orleans.GvmRaft.PromptSets;
 
 /// <summary>One shard of a prompt set's ids.</summary>
+[Placement.ControlPlacementFilter]
 public sealed class PromptSetShardGrain(
     [PersistentState("shard", GvmStorage.Prompts)] IPersistentState<PromptSetShardState> state) : Grain, IPromptSetShardGrain
 {

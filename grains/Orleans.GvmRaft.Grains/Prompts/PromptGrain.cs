@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Orleans.GvmRaft.Prompts;
 
 /// <summary>One prompt: its definition and statistics, persisted on every change.</summary>
+[Placement.ControlPlacementFilter]
 public sealed class PromptGrain(
     [PersistentState("prompt", GvmStorage.Prompts)] IPersistentState<PromptState> state,
     IOptions<PromptGrainOptions> options) : Grain, IPromptGrain

@@ -4,6 +4,7 @@ using Orleans.GvmRaft.Prompts;
 namespace Orleans.GvmRaft.Rollouts;
 
 /// <summary>The leased rollout work of one run.</summary>
+[Placement.ControlPlacementFilter]
 public sealed class RolloutQueueGrain(
     [PersistentState("rollouts", GvmStorage.Runs)] IPersistentState<RolloutQueueState> state,
     IGrainFactory grains,

@@ -6,6 +6,7 @@ using Orleans.GvmRaft.Prompts;
 namespace Orleans.GvmRaft.Runs;
 
 /// <summary>The coordinator of one training run: its API and the allocation step (the driven iteration is in the other part).</summary>
+[Placement.ControlPlacementFilter]
 public sealed partial class TrainingRunGrain(
     [PersistentState("run", GvmStorage.Runs)] IPersistentState<TrainingRunState> state,
     IGrainFactory grains,

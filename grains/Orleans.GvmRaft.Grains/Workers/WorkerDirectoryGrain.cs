@@ -5,6 +5,7 @@ namespace Orleans.GvmRaft.Workers;
 /// second and driven runs re-assert themselves whenever they queue work, so a restarted directory
 /// is whole again within a heartbeat.
 /// </summary>
+[Placement.ControlPlacementFilter]
 public sealed class WorkerDirectoryGrain(TimeProvider clock) : Grain, IWorkerDirectoryGrain
 {
     private static readonly TimeSpan Liveness = TimeSpan.FromSeconds(10);

@@ -92,9 +92,12 @@ public sealed class ProcessCluster : IAsyncDisposable
             "--Gvm:Silo:Clustering", "PostgreSql",
             "--Gvm:Rollouts:LeaseDuration", "00:00:03",
             "--Gvm:Worker:ClaimSize", "1",
+            // Failure detection in seconds rather than Orleans' tens of seconds; these tests run
+            // alone (ProcessCollection), so a slow probe means a dead silo, not a busy machine.
             "--Orleans:Membership:ProbeTimeout", "00:00:01",
             "--Orleans:Membership:NumMissedProbesLimit", "2",
             "--Orleans:Membership:NumVotesForDeathDeclaration", "1",
+            "--Orleans:Membership:EnableIndirectProbes", "false",
 
             "--Logging:LogLevel:Default", "Warning",
         ];
