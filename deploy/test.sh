@@ -31,7 +31,8 @@ for trx in "$results"/*.trx; do
   count() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
   passed=$((passed + $(count passed)))
   failed=$((failed + $(count failed)))
-  skipped=$((skipped + $(count notExecuted)))
+  # Skipped tests are counted in "total" but not in "executed" (their own counters stay 0).
+  skipped=$((skipped + $(count total) - $(count executed)))
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"
