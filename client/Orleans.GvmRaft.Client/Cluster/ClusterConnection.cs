@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,12 +18,6 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     /// <summary>The grain factory to call.</summary>
     public IClusterClient Client { get; }
-
-    /// <summary>Connects to the silo whose gateway listens on <paramref name="gatewayPort"/> of this machine.</summary>
-    /// <exception cref="ClusterUnavailableException">No silo of that cluster answered.</exception>
-    public static Task<ClusterConnection> ConnectAsync(
-        int gatewayPort, string clusterId, string serviceId, TimeSpan timeout, CancellationToken cancellationToken) =>
-        ConnectAsync(new ClusterTarget(ClusteringKind.Localhost, gatewayPort, clusterId, serviceId, new ConfigurationBuilder().Build()), timeout, cancellationToken);
 
     /// <summary>Connects to the cluster <paramref name="target"/> names.</summary>
     /// <exception cref="ClusterUnavailableException">No silo of that cluster answered.</exception>
@@ -47,7 +40,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                     });
                     break;
                 case ClusteringKind.Redis:
-                    var redis = StackExchange.Redis.ConfigurationOptions.Parse(ConnectionStrings.Redis(configuration));
+                    var redis = GvmBackends.Redis(configuration);
                     client.UseRedisClustering(o => o.ConfigurationOptions = redis);
                     break;
                 default:

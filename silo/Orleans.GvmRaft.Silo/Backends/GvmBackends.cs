@@ -42,7 +42,7 @@ public static class GvmBackends
                     });
                     break;
                 case StorageKind.Redis:
-                    var redis = ConfigurationOptions.Parse(ConnectionStrings.Redis(configuration));
+                    var redis = Redis(configuration);
                     silo.AddRedisGrainStorage(name, o => o.ConfigurationOptions = redis);
                     break;
                 default:
@@ -78,7 +78,7 @@ public static class GvmBackends
                 });
                 break;
             case ClusteringKind.Redis:
-                var redis = ConfigurationOptions.Parse(ConnectionStrings.Redis(configuration));
+                var redis = Redis(configuration);
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
                 break;
             default:
@@ -111,7 +111,7 @@ public static class GvmBackends
                 });
                 break;
             case RemindersKind.Redis:
-                var redis = ConfigurationOptions.Parse(ConnectionStrings.Redis(configuration));
+                var redis = Redis(configuration);
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = redis);
                 break;
             default:
@@ -120,6 +120,9 @@ public static class GvmBackends
 
         return silo;
     }
+
+    /// <summary>The Redis client configuration from <c>ConnectionStrings:Redis</c>.</summary>
+    public static ConfigurationOptions Redis(IConfiguration configuration) => ConfigurationOptions.Parse(ConnectionStrings.Redis(configuration));
 
     /// <summary>Applies the SQL schema of every SQL backend the options use.</summary>
     public static async Task ApplySchemaAsync(GvmSiloOptions options, IConfiguration configuration, CancellationToken cancellationToken = default)
