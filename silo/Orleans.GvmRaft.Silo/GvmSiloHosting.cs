@@ -92,6 +92,8 @@ public static class GvmSiloHosting
         services.AddValidatedOptions<PromptGrainOptions>(configuration);
         services.AddValidatedOptions<CoordinatorOptions>(configuration);
         services.AddValidatedOptions<RolloutQueueOptions>(configuration);
+        // The run grain's drive reminder ticks faster than Orleans' default minimum (see RevivePeriod).
+        services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TrainingRunGrain.RevivePeriod);
         services.AddPlacementFilter<WorkerPlacementFilterStrategy, WorkerPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.AddPlacementFilter<ControlPlacementFilterStrategy, ControlPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.TryAddSingleton(TimeProvider.System);

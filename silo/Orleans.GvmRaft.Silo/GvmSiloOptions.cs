@@ -22,7 +22,10 @@ public sealed class GvmSiloOptions : IValidatableOptions
     /// <summary>Port silos talk to each other on (loopback).</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>Port clients connect to (loopback).</summary>
+    /// <summary>
+    /// Port clients connect to (loopback); 0 opens no gateway: the silo serves grains but no
+    /// clients (worker silos need none, and a client then never routes through a busy worker).
+    /// </summary>
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
@@ -84,9 +87,9 @@ public sealed class GvmSiloOptions : IValidatableOptions
             yield return $"{SectionName}:SiloPort must be between 1 and 65535 (got {SiloPort}).";
         }
 
-        if (GatewayPort is < 1 or > 65535)
+        if (GatewayPort is < 0 or > 65535)
         {
-            yield return $"{SectionName}:GatewayPort must be between 1 and 65535 (got {GatewayPort}).";
+            yield return $"{SectionName}:GatewayPort must be between 0 (no gateway) and 65535 (got {GatewayPort}).";
         }
 
         if (PrimarySiloPort is < 0 or > 65535)

@@ -30,6 +30,7 @@ public sealed class PolicyWorkerGrain(
     ILogger<PolicyWorkerGrain> logger) : Grain, IPolicyWorkerGrain
 {
     private readonly WorkerOptions _options = options.Value;
+    private readonly DateTimeOffset _startedAt = clock.GetUtcNow();
     private readonly Dictionary<string, (long Version, Decoder Model, RolloutExecutor Executor, int MaxNewTokens)> _policies = [];
     private readonly Dictionary<string, PromptDefinition> _definitions = [];
     private IGrainTimer? _timer;
@@ -52,6 +53,8 @@ public sealed class PolicyWorkerGrain(
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        // Not an error (the silo's WorkerStarter starts it again), but worth seeing when a run slows.
+        logger.LogInformation("worker {WorkerId}: deactivated ({Reason})", WorkerId, reason);
         foreach (var policy in _policies.Values)
         {
             policy.Model.Dispose();
@@ -60,7 +63,7 @@ public sealed class PolicyWorkerGrain(
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    private WorkerStatus Status() => new(WorkerId, silo.Name, clock.GetUtcNow(), _items, _rollouts, _version);
+    private WorkerStatus Status() => new(WorkerId, silo.Name, clock.GetUtcNow(), _items, _rollouts, _version, _startedAt);
 
     // The timer does not interleave: one poll at a time, and a poll that finds work keeps at it.
     private async Task PollAsync(CancellationToken cancellationToken)
@@ -93,6 +96,8 @@ public sealed class PolicyWorkerGrain(
         {
             return false;
         }
+
+        logger.LogDebug("worker {WorkerId}: claimed {Count} items of run {RunId}", WorkerId, leases.Length, runId);
 
         foreach (var group in leases.GroupBy(l => l.Item.PolicyVersion))
         {

@@ -7,6 +7,7 @@ namespace Orleans.GvmRaft.Workers;
 /// <param name="Items">Work items it completed.</param>
 /// <param name="Rollouts">Responses it drew for completed items.</param>
 /// <param name="PolicyVersion">The policy version it last sampled with (−1 before any).</param>
+/// <param name="StartedAt">When this activation of the worker started (its counts start there).</param>
 [GenerateSerializer, Immutable]
 public sealed record WorkerStatus(
     [property: Id(0)] string WorkerId,
@@ -14,4 +15,5 @@ public sealed record WorkerStatus(
     [property: Id(2)] DateTimeOffset SeenAt,
     [property: Id(3)] long Items,
     [property: Id(4)] long Rollouts,
-    [property: Id(5)] long PolicyVersion);
+    [property: Id(5)] long PolicyVersion,
+    [property: Id(6)] DateTimeOffset StartedAt = default);

@@ -15,6 +15,15 @@ namespace Orleans.GvmRaft.Runs;
 /// </summary>
 public sealed partial class TrainingRunGrain
 {
+    /// <summary>
+    /// How often the drive reminder looks in on a driven run. Grain timers die with their
+    /// activation, and Orleans deactivates a run grain not only with its silo: when any silo dies,
+    /// the activations whose grain directory partition it held are deactivated on the survivors
+    /// too. Nothing else calls a run that is waiting on its workers, so this period bounds how long
+    /// a silo's death can stall a run (Orleans' default minimum of one minute is lowered to it).
+    /// </summary>
+    public static readonly TimeSpan RevivePeriod = TimeSpan.FromSeconds(10);
+
     private const string DriveReminder = "drive";
     private static readonly TimeSpan TickPeriod = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -26,6 +35,7 @@ public sealed partial class TrainingRunGrain
     private DateTimeOffset _retryAt;
     private DateTimeOffset? _drivingSince;
     private (int Iteration, RolloutStage Stage)? _queued;
+    private (int Finished, IterationStep Step)? _loggedStep;
 
     private bool IsDriving => state.State is { Driven: true, Paused: false, Failure: null, Config: { } config } s && s.FinishedIterations < config.Iterations;
 
@@ -69,7 +79,7 @@ public sealed partial class TrainingRunGrain
         }
 
         await CommitAsync(s => s.Driven = true);
-        await this.RegisterOrUpdateReminder(DriveReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await this.RegisterOrUpdateReminder(DriveReminder, RevivePeriod, RevivePeriod);
         StartDriving();
         return Snapshot();
     }
@@ -155,8 +165,17 @@ public sealed partial class TrainingRunGrain
         {
             // A step that made progress is followed at once by the next; a step waiting on the
             // workers returns and the next tick looks again.
-            while (IsDriving && !cancellationToken.IsCancellationRequested && await StepAsync())
+            while (IsDriving && !cancellationToken.IsCancellationRequested)
             {
+                if (_loggedStep != (state.State.FinishedIterations, state.State.Step))
+                {
+                    _loggedStep = (state.State.FinishedIterations, state.State.Step);
+                    logger.LogDebug("run {RunId}: iteration {Iteration}, step {Step}", RunId, state.State.FinishedIterations + 1, state.State.Step);
+                }
+                if (!await StepAsync())
+                {
+                    break;
+                }
             }
 
             _lastError = null;

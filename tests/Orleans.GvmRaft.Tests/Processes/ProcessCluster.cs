@@ -64,7 +64,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Every process's output, for a failure message.</summary>
-    public string Outputs() => string.Join("\n", _processes.Select(p => $"==== {p.Name}\n{p.Output[Math.Max(0, p.Output.Length - 4000)..]}"));
+    public string Outputs() => string.Join("\n", _processes.Select(p => $"==== {p.Name}\n{p.Output[Math.Max(0, p.Output.Length - 20000)..]}"));
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()
@@ -85,7 +85,9 @@ public sealed class ProcessCluster : IAsyncDisposable
         [
             "--Gvm:Silo:Name", name,
             "--Gvm:Silo:SiloPort", siloPort.ToString(CultureInfo.InvariantCulture),
-            "--Gvm:Silo:GatewayPort", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+            // Worker silos open no gateway: clients go through the control silos only, so a test
+            // can freeze a worker for a moment without stalling its own calls.
+            "--Gvm:Silo:GatewayPort", kind == "worker" ? "0" : LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
             "--Gvm:Silo:ClusterId", _clusterId,
             "--Gvm:Silo:ServiceId", _serviceId,
             "--Gvm:Silo:Storage", "PostgreSql",
@@ -99,7 +101,12 @@ public sealed class ProcessCluster : IAsyncDisposable
             "--Orleans:Membership:NumVotesForDeathDeclaration", "1",
             "--Orleans:Membership:EnableIndirectProbes", "false",
 
+            // On failure the test prints each process's output: membership changes, the grain
+            // directory's deactivations and the run's steps and claims tell where a run stalled.
             "--Logging:LogLevel:Default", "Warning",
+            "--Logging:LogLevel:Orleans.Runtime.MembershipService", "Information",
+            "--Logging:LogLevel:Orleans.Runtime.GrainDirectory", "Information",
+            "--Logging:LogLevel:Orleans.GvmRaft", "Debug",
         ];
         var process = SiloProcess.Start(executable, name, siloPort, arguments, _environment);
         _processes.Add(process);

@@ -81,6 +81,14 @@ public sealed class SiloProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// SIGSTOP (<paramref name="frozen"/>) or SIGCONT: a frozen process keeps its leases and
+    /// connections but does nothing, so a test can look at the cluster while it holds still.
+    /// Keep it short: a silo frozen longer than the failure-detection window is voted dead.
+    /// </summary>
+    public static Task SignalAsync(IEnumerable<SiloProcess> processes, bool frozen) =>
+        Backends.ExternalProcess.RunAsync("kill", [frozen ? "-STOP" : "-CONT", .. processes.Select(p => p._process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+
     /// <summary>kill -9: no shutdown, no goodbye to the cluster.</summary>
     public void Kill()
     {
@@ -107,7 +115,7 @@ public sealed class SiloProcess : IDisposable
 
         lock (_output)
         {
-            _output.AppendLine(line);
+            _output.Append(DateTime.UtcNow.ToString("HH:mm:ss.fff ", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(line);
         }
     }
 }
