@@ -29,11 +29,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             // A small report-id window, so a test can push an id out of it, a short lease, so a
-            // test can watch one expire, and one item per claim, so workers share an iteration.
+            // test can watch one expire, one item per claim, so workers share an iteration, and
+            // small queue shards, so a stage of a few items already spans several.
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Gvm:Prompts:ReportIdWindow"] = "4",
                 ["Gvm:Rollouts:LeaseDuration"] = "00:00:01",
+                ["Gvm:Rollouts:ShardSize"] = "3",
                 ["Gvm:Worker:ClaimSize"] = "1",
             });
             host.Services.AddGvmGrainServices(host.Configuration);

@@ -1,56 +1,85 @@
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.GvmRaft.Prompts;
 
 namespace Orleans.GvmRaft.Rollouts;
 
-/// <summary>The leased rollout work of one run.</summary>
+/// <summary>
+/// The leased rollout work of one run. The items live in shard grains of
+/// <c>Gvm:Rollouts:ShardSize</c> items per iteration and stage (<see cref="RolloutShardGrain"/>);
+/// this grain persists only which shard holds which item, written when work is enqueued. A claim
+/// or a batch of results then writes one small shard rather than the whole iteration, and claims
+/// of different workers write different shards at once (the grain is reentrant for that).
+/// </summary>
+[Reentrant]
 [Placement.ControlPlacementFilter]
 public sealed class RolloutQueueGrain(
-    [PersistentState("rollouts", GvmStorage.Runs)] IPersistentState<RolloutQueueState> state,
+    [PersistentState("queue", GvmStorage.Runs)] IPersistentState<RolloutQueueIndex> state,
     IGrainFactory grains,
     IOptions<RolloutQueueOptions> options,
     TimeProvider clock) : Grain, IRolloutQueueGrain
 {
     private readonly RolloutQueueOptions _options = options.Value;
+    private readonly SemaphoreSlim _enqueueLock = new(1, 1);
+
+    // When each shard may next have something to claim (null: all done); absent means ask it.
+    // Only claims make items unclaimable and only lease expiry makes them claimable again, so a
+    // shard's own answer is exact until then; a reactivated queue simply asks every shard once.
+    private readonly Dictionary<string, DateTimeOffset?> _wakeAt = new(StringComparer.Ordinal);
+
+    private string RunId => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
     public async Task EnqueueAsync(RolloutWorkItem[] items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        string runId = this.GetPrimaryKeyString();
         foreach (var item in items)
         {
             item.Validate();
-            if (item.RunId != runId)
+            if (item.RunId != RunId)
             {
-                throw new ArgumentException($"work item '{item.ItemId}' belongs to run '{item.RunId}', not '{runId}'.");
+                throw new ArgumentException($"work item '{item.ItemId}' belongs to run '{item.RunId}', not '{RunId}'.");
             }
         }
 
-        var fresh = items.Where(i => !state.State.Items.ContainsKey(i.ItemId)).DistinctBy(i => i.ItemId).ToList();
-        if (fresh.Count == 0)
+        if (items.Length == 0)
         {
             return;
         }
 
-        await CommitAsync(s =>
+        await _enqueueLock.WaitAsync();
+        try
         {
-            // Completed work of iterations before the newest enqueued one is history: drop it so
-            // the queue's state stays the size of the work in flight.
-            int newest = fresh.Max(i => i.Iteration);
-            var history = s.Order.Where(id => s.Items[id].Completed && s.Items[id].Item.Iteration < newest - 1).ToHashSet();
-            s.Order.RemoveAll(history.Contains);
-            foreach (string id in history)
+            // Completed work of iterations before the newest enqueued one's predecessor is history.
+            int newest = items.Max(i => i.Iteration);
+            var index = state.State.Copy();
+            var history = index.Stages.Where(s => s.Iteration < newest - 1).ToList();
+            index.Stages.RemoveAll(history.Contains);
+            bool placed = Place(index, items);
+
+            // The shards first, then the index: an item is never listed before its shard holds it,
+            // so progress cannot look done over a shard still being filled. Every item of the call
+            // is sent (known ones are ignored there), so a retried enqueue completes a failed one.
+            var byShard = items.DistinctBy(i => i.ItemId).GroupBy(i => ShardKey(index, i.ItemId)).ToList();
+            await Task.WhenAll(byShard.Select(g => Shard(g.Key).EnqueueAsync([.. g])));
+            if (placed || history.Count > 0)
             {
-                s.Items.Remove(id);
+                await state.CommitAsync(s => s.Copy(), s => s.Stages = index.Stages);
             }
 
-            foreach (var item in fresh)
+            foreach (var g in byShard)
             {
-                s.Items[item.ItemId] = new WorkItemState { Item = item };
-                s.Order.Add(item.ItemId);
+                _wakeAt.Remove(g.Key);
             }
-        });
+
+            var cleared = history.SelectMany(ShardKeys).ToList();
+            await Task.WhenAll(cleared.Select(key => Shard(key).ClearAsync()));
+            cleared.ForEach(key => _wakeAt.Remove(key));
+        }
+        finally
+        {
+            _enqueueLock.Release();
+        }
     }
 
     /// <inheritdoc />
@@ -63,30 +92,25 @@ public sealed class RolloutQueueGrain(
 
         int limit = Math.Clamp(max, 1, _options.MaxClaim);
         var now = clock.GetUtcNow();
-        var claimable = state.State.Order
-            .Select(id => state.State.Items[id])
-            .Where(i => !i.Completed && i.Failure is null && (i.WorkerId is null || i.LeaseExpiresAt <= now))
-            .OrderBy(i => i.WorkerId is null ? 0 : 1)
-            .Take(limit)
-            .Select(i => i.Item.ItemId)
-            .ToList();
-        if (claimable.Count == 0)
+        var leases = new List<RolloutLease>();
+        foreach (string key in state.State.Stages.SelectMany(ShardKeys).ToArray())
         {
-            return [];
+            if (leases.Count >= limit)
+            {
+                break;
+            }
+
+            if (_wakeAt.TryGetValue(key, out var wake) && (wake is null || wake > now))
+            {
+                continue;
+            }
+
+            var claim = await Shard(key).ClaimAsync(workerId, limit - leases.Count);
+            _wakeAt[key] = claim.WakeAt;
+            leases.AddRange(claim.Leases);
         }
 
-        var expires = now + _options.LeaseDuration;
-        await CommitAsync(s =>
-        {
-            foreach (string id in claimable)
-            {
-                var item = s.Items[id];
-                item.WorkerId = workerId;
-                item.LeaseExpiresAt = expires;
-                item.Attempts++;
-            }
-        });
-        return [.. claimable.Select(id => state.State.Items[id]).Select(i => new RolloutLease(i.Item, workerId, expires, i.Attempts))];
+        return [.. leases];
     }
 
     /// <inheritdoc />
@@ -97,175 +121,107 @@ public sealed class RolloutQueueGrain(
     public async Task<CompletionDisposition[]> CompleteManyAsync(string workerId, ItemResults[] results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        foreach (var r in results)
-        {
-            Check(r);
-        }
-
-        // An outbox: the results that win are persisted here first (one write for the batch),
-        // then sent to the prompts. If this grain dies in between, the item's next completion
-        // (a retry, or the worker it is issued to next) sends these same results again, which
-        // the prompt counts once by their id, so the prompts and the queue always agree.
-        var dispositions = new CompletionDisposition[results.Length];
-        var winners = new Dictionary<string, PendingResults>(StringComparer.Ordinal);
+        var keys = new string[results.Length];
         for (int i = 0; i < results.Length; i++)
         {
-            var entry = state.State.Items[results[i].ItemId];
-            if (entry.Completed || winners.ContainsKey(results[i].ItemId))
-            {
-                dispositions[i] = CompletionDisposition.Duplicate;
-            }
-            else if (entry.Pending is { } pending)
-            {
-                dispositions[i] = pending.WorkerId == workerId ? CompletionDisposition.Accepted : CompletionDisposition.Duplicate;
-                winners[results[i].ItemId] = pending;
-            }
-            else
-            {
-                dispositions[i] = CompletionDisposition.Accepted;
-                winners[results[i].ItemId] = new PendingResults(workerId, results[i].Report, results[i].Responses);
-            }
+            ArgumentNullException.ThrowIfNull(results[i]);
+            keys[i] = ShardOf(results[i].ItemId);
         }
 
-        if (winners.Count == 0)
+        var groups = Enumerable.Range(0, results.Length).GroupBy(i => keys[i]).Select(g => (Key: g.Key, Indexes: g.ToArray())).ToList();
+
+        // Every result is checked before any counts: a batch spanning shards is checked by all of
+        // them first (a single shard checks its own before it records anything).
+        if (groups.Count > 1)
         {
-            return dispositions;
+            await Task.WhenAll(groups.Select(g => Shard(g.Key).CheckAsync([.. g.Indexes.Select(i => results[i])])));
         }
 
-        if (winners.Any(w => state.State.Items[w.Key].Pending is null))
+        var dispositions = new CompletionDisposition[results.Length];
+        await Task.WhenAll(groups.Select(async g =>
         {
-            await CommitAsync(s =>
+            var done = await Shard(g.Key).CompleteManyAsync(workerId, [.. g.Indexes.Select(i => results[i])]);
+            for (int j = 0; j < g.Indexes.Length; j++)
             {
-                foreach (var (id, pending) in winners)
-                {
-                    s.Items[id].Pending ??= pending;
-                }
-            });
-        }
-
-        // A report the prompt refuses for good (it was checked above, so only a prompt that is
-        // gone) fails the item, and the run stops with the reason.
-        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
-        await Task.WhenAll(winners.Select(async w =>
-        {
-            try
-            {
-                await grains.GetGrain<IPromptGrain>(state.State.Items[w.Key].Item.PromptId).RecordRolloutsAsync(w.Value.Report);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-            {
-                lock (refused)
-                {
-                    refused[w.Key] = e.Message;
-                }
+                dispositions[g.Indexes[j]] = done[j];
             }
         }));
-        await CommitAsync(s =>
-        {
-            foreach (var (id, pending) in winners)
-            {
-                var done = s.Items[id];
-                done.Pending = null;
-                if (refused.TryGetValue(id, out string? reason))
-                {
-                    done.Failure = $"the prompt refused the results: {reason}";
-                    continue;
-                }
-
-                done.Completed = true;
-                done.Drawn = pending.Report.Attempts;
-                done.Accepted = pending.Report.Acceptances;
-                done.Responses = pending.Responses;
-            }
-        });
-        for (int i = 0; i < results.Length; i++)
-        {
-            if (refused.ContainsKey(results[i].ItemId))
-            {
-                dispositions[i] = CompletionDisposition.Refused;
-            }
-        }
-
         return dispositions;
     }
 
-    // Everything the prompt would refuse is refused here, before any results can win.
-    private void Check(ItemResults results)
-    {
-        ArgumentNullException.ThrowIfNull(results);
-        var (itemId, report, responses) = results;
-        ArgumentNullException.ThrowIfNull(report);
-        report.Validate();
-        if (!state.State.Items.TryGetValue(itemId, out var entry))
-        {
-            throw new ArgumentException($"unknown work item '{itemId}'.");
-        }
-
-        if (entry.Completed)
-        {
-            return;
-        }
-
-        var item = entry.Item;
-        if (entry.WorkerId is null)
-        {
-            throw new InvalidOperationException($"work item '{itemId}' was never claimed; claim it before reporting results.");
-        }
-
-        if (report.ReportId != item.ItemId || report.RunId != item.RunId || report.Iteration != item.Iteration
-            || report.Stage != item.Stage || report.PolicyVersion != item.PolicyVersion || report.Attempts != item.Count
-            || report.ExtendsEstimate != item.ExtendsEstimate)
-        {
-            throw new ArgumentException(
-                $"results for work item '{itemId}' must carry its id, run, iteration, stage, policy version and estimate mode and {item.Count} attempts.");
-        }
-
-        if (responses is not null && (responses.ItemId != itemId || responses.PromptId != item.PromptId
-            || responses.Responses.Length != item.Count || responses.Rewards.Length != item.Count
-            || responses.Rewards.Count(r => r == 1) != report.Acceptances))
-        {
-            throw new ArgumentException(
-                $"responses for work item '{itemId}' must name it and its prompt and hold its {item.Count} responses with rewards matching the report.");
-        }
-    }
-
     /// <inheritdoc />
-    public async Task FailAsync(string itemId, string workerId, string reason)
+    public Task FailAsync(string itemId, string workerId, string reason)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        if (!state.State.Items.TryGetValue(itemId, out var entry))
-        {
-            throw new ArgumentException($"unknown work item '{itemId}'.");
-        }
-
-        if (!entry.Completed && entry.Failure is null)
-        {
-            await CommitAsync(s => s.Items[itemId].Failure = $"{reason} (reported by {workerId})");
-        }
+        return Shard(ShardOf(itemId)).FailAsync(itemId, workerId, reason);
     }
 
     /// <inheritdoc />
-    public Task<RolloutResponses[]> GetResponsesAsync(int iteration) =>
-        Task.FromResult<RolloutResponses[]>([.. state.State.Order
-            .Select(id => state.State.Items[id])
-            .Where(i => i.Completed && i.Item.Iteration == iteration && i.Responses is not null)
-            .Select(i => i.Responses!)]);
-
-    /// <inheritdoc />
-    public Task<QueueProgress> GetProgressAsync(int iteration, RolloutStage stage)
+    public async Task<RolloutResponses[]> GetResponsesAsync(int iteration)
     {
-        var now = clock.GetUtcNow();
-        var items = state.State.Items.Values.Where(i => i.Item.Iteration == iteration && i.Item.Stage == stage).ToList();
-        return Task.FromResult(new QueueProgress(
-            items.Count(i => !i.Completed && i.Failure is null && (i.WorkerId is null || i.LeaseExpiresAt <= now)),
-            items.Count(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now),
-            items.Count(i => i.Completed),
-            items.Count(i => i.Attempts > 1),
-            items.Sum(i => i.Drawn),
-            items.Sum(i => i.Accepted),
-            [.. items.Where(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now).Select(i => i.WorkerId!).Distinct().Order(StringComparer.Ordinal)],
-            [.. items.Where(i => i.Failure is not null).Select(i => i.Failure!).Distinct()]));
+        var keys = state.State.Stages.Where(s => s.Iteration == iteration).SelectMany(ShardKeys).ToArray();
+        var parts = await Task.WhenAll(keys.Select(key => Shard(key).GetResponsesAsync()));
+        return [.. parts.SelectMany(p => p)];
     }
 
-    private Task CommitAsync(Action<RolloutQueueState> change) => state.CommitAsync(s => s.Copy(), change);
+    /// <inheritdoc />
+    public async Task<QueueProgress> GetProgressAsync(int iteration, RolloutStage stage)
+    {
+        var keys = state.State.Stages.Where(s => s.Iteration == iteration && s.Stage == stage).SelectMany(ShardKeys).ToArray();
+        var parts = await Task.WhenAll(keys.Select(key => Shard(key).GetProgressAsync()));
+        return new QueueProgress(
+            parts.Sum(p => p.Pending),
+            parts.Sum(p => p.Leased),
+            parts.Sum(p => p.Completed),
+            parts.Sum(p => p.Reissued),
+            parts.Sum(p => p.Attempts),
+            parts.Sum(p => p.Acceptances),
+            [.. parts.SelectMany(p => p.LeasedBy ?? []).Distinct().Order(StringComparer.Ordinal)],
+            [.. parts.SelectMany(p => p.Failures ?? []).Distinct()]);
+    }
+
+    // Puts each new item in its stage's last shard, or a new one when that is full, in the order
+    // given; known items stay where they are. Returns whether anything was placed.
+    private bool Place(RolloutQueueIndex index, RolloutWorkItem[] items)
+    {
+        bool placed = false;
+        foreach (var group in items.GroupBy(i => (i.Iteration, i.Stage)))
+        {
+            var stage = index.Stages.FirstOrDefault(s => (s.Iteration, s.Stage) == group.Key);
+            if (stage is null)
+            {
+                stage = new QueuedStage { Iteration = group.Key.Iteration, Stage = group.Key.Stage };
+                index.Stages.Add(stage);
+            }
+
+            int inLast = stage.ItemShards.Values.Count(s => s == stage.Shards - 1);
+            foreach (var item in group.Where(i => !stage.ItemShards.ContainsKey(i.ItemId)))
+            {
+                if (stage.Shards == 0 || inLast >= _options.ShardSize)
+                {
+                    stage.Shards++;
+                    inLast = 0;
+                }
+
+                stage.ItemShards[item.ItemId] = stage.Shards - 1;
+                inLast++;
+                placed = true;
+            }
+        }
+
+        return placed;
+    }
+
+    private static QueuedStage? StageOf(RolloutQueueIndex index, string itemId) => index.Stages.FirstOrDefault(s => s.ItemShards.ContainsKey(itemId));
+
+    private string ShardOf(string itemId) => ShardKey(state.State, itemId);
+
+    private string ShardKey(RolloutQueueIndex index, string itemId) =>
+        StageOf(index, itemId) is { } stage ? ShardKey(stage, stage.ItemShards[itemId]) : throw new ArgumentException($"unknown work item '{itemId}'.");
+
+    private string ShardKey(QueuedStage stage, int shard) => $"{RunId}/{stage.Iteration}/{stage.Stage}/{shard}";
+
+    private IEnumerable<string> ShardKeys(QueuedStage stage) => Enumerable.Range(0, stage.Shards).Select(k => ShardKey(stage, k));
+
+    private IRolloutShardGrain Shard(string key) => grains.GetGrain<IRolloutShardGrain>(key);
 }

@@ -17,6 +17,12 @@ public sealed class RolloutQueueOptions : IValidatableOptions
     /// <summary>Most items one claim returns.</summary>
     public int MaxClaim { get; set; } = 256;
 
+    /// <summary>
+    /// Items per shard grain of an iteration's stage. A claim or a batch of results writes the
+    /// shards it touches, so smaller shards mean smaller writes (and more grains per stage).
+    /// </summary>
+    public int ShardSize { get; set; } = 64;
+
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {
@@ -28,6 +34,11 @@ public sealed class RolloutQueueOptions : IValidatableOptions
         if (MaxClaim is < 1 or > 100_000)
         {
             yield return $"{SectionName}:MaxClaim must be between 1 and 100000 (got {MaxClaim}).";
+        }
+
+        if (ShardSize is < 1 or > 1_000_000)
+        {
+            yield return $"{SectionName}:ShardSize must be between 1 and 1000000 (got {ShardSize}).";
         }
     }
 }

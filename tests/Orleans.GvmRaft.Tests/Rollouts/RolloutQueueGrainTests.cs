@@ -106,6 +106,55 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
         Assert.Empty(await queue.GetResponsesAsync(2));
     }
 
+    // The fixture's shards hold 3 items: 7 items of a stage sit in shards of 3, 3 and 1.
+    [Fact]
+    public async Task WorkSpreadOverShardsIsClaimedInOrderAndABadBatchCountsNowhere()
+    {
+        var (queue, items) = await QueueWithItemsAsync(7);
+        var first = await queue.ClaimAsync("a", 5);
+        var second = await queue.ClaimAsync("b", 5);
+        Assert.Equal(items.Take(5).Select(i => i.ItemId), first.Select(l => l.Item.ItemId));
+        Assert.Equal(items.Skip(5).Select(i => i.ItemId), second.Select(l => l.Item.ItemId));
+        Assert.Empty(await queue.ClaimAsync("c", 5));
+
+        // One bad result (item 4, second shard) refuses the whole batch, first shard included.
+        var batch = first.Select(l => new ItemResults(l.Item.ItemId, Report(l.Item, 1), null)).ToArray();
+        batch[4] = batch[4] with { Report = batch[4].Report with { Attempts = 1 } };
+        await Assert.ThrowsAsync<ArgumentException>(() => queue.CompleteManyAsync("a", batch));
+        Assert.Equal((0, 7, 0, 0, 0, 0), Counts(await queue.GetProgressAsync(1, RolloutStage.Estimate)));
+        Assert.Equal(0, (await Prompt(items[0].PromptId).GetSnapshotAsync())!.Statistics.Attempts);
+
+        batch[4] = new ItemResults(items[4].ItemId, Report(items[4], 1), null);
+        Assert.All(await queue.CompleteManyAsync("a", batch), d => Assert.Equal(CompletionDisposition.Accepted, d));
+        var progress = await queue.GetProgressAsync(1, RolloutStage.Estimate);
+        Assert.Equal((0, 2, 5, 0, 40, 5), Counts(progress));
+        Assert.Equal(["b"], progress.LeasedBy!);
+        foreach (var item in items)
+        {
+            Assert.Equal(item == items[5] || item == items[6] ? 0 : 8, (await Prompt(item.PromptId).GetSnapshotAsync())!.Statistics.Attempts);
+        }
+    }
+
+    [Fact]
+    public async Task ResponsesComeInEnqueueOrderAndOldIterationsAreDropped()
+    {
+        var (queue, items) = await QueueWithItemsAsync(5);
+        await queue.ClaimAsync("w", 5);
+        var results = items.Reverse().Select(i => new ItemResults(i.ItemId, Report(i, 0), Responses(i))).ToArray();
+        await queue.CompleteManyAsync("w", results);
+        Assert.Equal(items.Select(i => i.ItemId), (await queue.GetResponsesAsync(1)).Select(r => r.ItemId));
+
+        // Enqueueing iteration 3 drops iteration 1 (iteration 2 would stay for its trainer).
+        var later = items[0] with { ItemId = $"{items[0].RunId}/3/estimate/{items[0].PromptId}", Iteration = 3 };
+        await queue.EnqueueAsync([later]);
+        Assert.Empty(await queue.GetResponsesAsync(1));
+        Assert.Equal((1, 0, 0, 0, 0, 0), Counts(await queue.GetProgressAsync(3, RolloutStage.Estimate)));
+        await Assert.ThrowsAsync<ArgumentException>(() => queue.CompleteAsync(items[0].ItemId, "w", Report(items[0], 0)));
+    }
+
+    private static RolloutResponses Responses(RolloutWorkItem item) =>
+        new(item.ItemId, item.PromptId, [1], [.. Enumerable.Range(0, item.Count).Select(i => new[] { i })], [.. Enumerable.Repeat(0, item.Count)]);
+
     private static (int, int, int, int, int, int) Counts(QueueProgress p) =>
         (p.Pending, p.Leased, p.Completed, p.Reissued, p.Attempts, p.Acceptances);
 

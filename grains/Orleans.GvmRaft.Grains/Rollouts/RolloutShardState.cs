@@ -1,8 +1,8 @@
 namespace Orleans.GvmRaft.Rollouts;
 
-/// <summary>What a rollout queue persists: its items in the order they were enqueued.</summary>
+/// <summary>What a rollout shard persists: its items in the order they were enqueued.</summary>
 [GenerateSerializer]
-public sealed class RolloutQueueState
+public sealed class RolloutShardState
 {
     /// <summary>Items by id.</summary>
     [Id(0)]
@@ -13,7 +13,7 @@ public sealed class RolloutQueueState
     public List<string> Order { get; set; } = [];
 
     /// <summary>A deep copy, for restoring after a failed write.</summary>
-    public RolloutQueueState Copy() => new()
+    public RolloutShardState Copy() => new()
     {
         Items = Items.ToDictionary(kv => kv.Key, kv => kv.Value.Copy()),
         Order = [.. Order],

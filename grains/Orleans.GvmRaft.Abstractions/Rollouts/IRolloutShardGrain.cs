@@ -1,0 +1,34 @@
+namespace Orleans.GvmRaft.Rollouts;
+
+/// <summary>
+/// A slice of one run's rollout work: up to <c>Gvm:Rollouts:ShardSize</c> items of one iteration
+/// and stage, keyed <c>run/iteration/stage/index</c>. Only the run's <see cref="IRolloutQueueGrain"/>
+/// calls it; each shard persists its own items, so a claim or a batch of results writes one small
+/// state instead of the whole iteration's.
+/// </summary>
+public interface IRolloutShardGrain : IGrainWithStringKey
+{
+    /// <summary>Adds work; an item id already known is ignored.</summary>
+    Task EnqueueAsync(RolloutWorkItem[] items);
+
+    /// <summary>Leases up to <paramref name="max"/> items: pending ones first, then ones whose lease expired.</summary>
+    Task<ShardClaim> ClaimAsync(string workerId, int max);
+
+    /// <summary>Throws what <see cref="CompleteManyAsync"/> would refuse, changing nothing.</summary>
+    Task CheckAsync(ItemResults[] results);
+
+    /// <summary>Records results (outbox, then the prompts, then done); see <see cref="IRolloutQueueGrain.CompleteManyAsync"/>.</summary>
+    Task<CompletionDisposition[]> CompleteManyAsync(string workerId, ItemResults[] results);
+
+    /// <summary>Marks an item as impossible to do; see <see cref="IRolloutQueueGrain.FailAsync"/>.</summary>
+    Task FailAsync(string itemId, string workerId, string reason);
+
+    /// <summary>The responses kept for its completed items, in the order they were enqueued.</summary>
+    Task<RolloutResponses[]> GetResponsesAsync();
+
+    /// <summary>Counts of its items.</summary>
+    Task<QueueProgress> GetProgressAsync();
+
+    /// <summary>Drops its items and its stored state (the iteration is history).</summary>
+    Task ClearAsync();
+}

@@ -1,0 +1,279 @@
+using Microsoft.Extensions.Options;
+using Orleans.GvmRaft.Prompts;
+
+namespace Orleans.GvmRaft.Rollouts;
+
+/// <summary>A slice of one run's leased rollout work (see <see cref="IRolloutShardGrain"/>).</summary>
+[Placement.ControlPlacementFilter]
+public sealed class RolloutShardGrain(
+    [PersistentState("rollouts", GvmStorage.Runs)] IPersistentState<RolloutShardState> state,
+    IGrainFactory grains,
+    IOptions<RolloutQueueOptions> options,
+    TimeProvider clock) : Grain, IRolloutShardGrain
+{
+    private readonly RolloutQueueOptions _options = options.Value;
+
+    /// <inheritdoc />
+    public async Task EnqueueAsync(RolloutWorkItem[] items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var fresh = items.Where(i => !state.State.Items.ContainsKey(i.ItemId)).DistinctBy(i => i.ItemId).ToList();
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
+        await CommitAsync(s =>
+        {
+            foreach (var item in fresh)
+            {
+                s.Items[item.ItemId] = new WorkItemState { Item = item };
+                s.Order.Add(item.ItemId);
+            }
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<ShardClaim> ClaimAsync(string workerId, int max)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
+        int limit = Math.Clamp(max, 1, _options.MaxClaim);
+        var now = clock.GetUtcNow();
+        var claimable = Open()
+            .Where(i => i.WorkerId is null || i.LeaseExpiresAt <= now)
+            .OrderBy(i => i.WorkerId is null ? 0 : 1)
+            .Take(limit)
+            .Select(i => i.Item.ItemId)
+            .ToList();
+        if (claimable.Count > 0)
+        {
+            var expires = now + _options.LeaseDuration;
+            await CommitAsync(s =>
+            {
+                foreach (string id in claimable)
+                {
+                    var item = s.Items[id];
+                    item.WorkerId = workerId;
+                    item.LeaseExpiresAt = expires;
+                    item.Attempts++;
+                }
+            });
+        }
+
+        var leases = claimable.Select(id => state.State.Items[id]).Select(i => new RolloutLease(i.Item, workerId, i.LeaseExpiresAt, i.Attempts)).ToArray();
+        return new ShardClaim(leases, WakeAt(now));
+    }
+
+    // Items not done and not failed, in the order they were enqueued.
+    private IEnumerable<WorkItemState> Open() =>
+        state.State.Order.Select(id => state.State.Items[id]).Where(i => !i.Completed && i.Failure is null);
+
+    // Now if something is claimable, else the earliest lease expiry, else (all done) never.
+    private DateTimeOffset? WakeAt(DateTimeOffset now)
+    {
+        DateTimeOffset? earliest = null;
+        foreach (var item in Open())
+        {
+            var at = item.WorkerId is null ? now : item.LeaseExpiresAt;
+            earliest = earliest is { } e && e <= at ? e : at;
+        }
+
+        return earliest is { } wake && wake < now ? now : earliest;
+    }
+
+    /// <inheritdoc />
+    public Task CheckAsync(ItemResults[] results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        foreach (var r in results)
+        {
+            Check(r);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<CompletionDisposition[]> CompleteManyAsync(string workerId, ItemResults[] results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        foreach (var r in results)
+        {
+            Check(r);
+        }
+
+        // An outbox: the results that win are persisted here first (one write for the batch),
+        // then sent to the prompts. If this grain dies in between, the item's next completion
+        // (a retry, or the worker it is issued to next) sends these same results again, which
+        // the prompt counts once by their id, so the prompts and the queue always agree.
+        var dispositions = new CompletionDisposition[results.Length];
+        var winners = new Dictionary<string, PendingResults>(StringComparer.Ordinal);
+        for (int i = 0; i < results.Length; i++)
+        {
+            var entry = state.State.Items[results[i].ItemId];
+            if (entry.Completed || winners.ContainsKey(results[i].ItemId))
+            {
+                dispositions[i] = CompletionDisposition.Duplicate;
+            }
+            else if (entry.Pending is { } pending)
+            {
+                dispositions[i] = pending.WorkerId == workerId ? CompletionDisposition.Accepted : CompletionDisposition.Duplicate;
+                winners[results[i].ItemId] = pending;
+            }
+            else
+            {
+                dispositions[i] = CompletionDisposition.Accepted;
+                winners[results[i].ItemId] = new PendingResults(workerId, results[i].Report, results[i].Responses);
+            }
+        }
+
+        if (winners.Count == 0)
+        {
+            return dispositions;
+        }
+
+        if (winners.Any(w => state.State.Items[w.Key].Pending is null))
+        {
+            await CommitAsync(s =>
+            {
+                foreach (var (id, pending) in winners)
+                {
+                    s.Items[id].Pending ??= pending;
+                }
+            });
+        }
+
+        // A report the prompt refuses for good (it was checked above, so only a prompt that is
+        // gone) fails the item, and the run stops with the reason.
+        var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+        await Task.WhenAll(winners.Select(async w =>
+        {
+            try
+            {
+                await grains.GetGrain<IPromptGrain>(state.State.Items[w.Key].Item.PromptId).RecordRolloutsAsync(w.Value.Report);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                lock (refused)
+                {
+                    refused[w.Key] = e.Message;
+                }
+            }
+        }));
+        await CommitAsync(s =>
+        {
+            foreach (var (id, pending) in winners)
+            {
+                var done = s.Items[id];
+                done.Pending = null;
+                if (refused.TryGetValue(id, out string? reason))
+                {
+                    done.Failure = $"the prompt refused the results: {reason}";
+                    continue;
+                }
+
+                done.Completed = true;
+                done.Drawn = pending.Report.Attempts;
+                done.Accepted = pending.Report.Acceptances;
+                done.Responses = pending.Responses;
+            }
+        });
+        for (int i = 0; i < results.Length; i++)
+        {
+            if (refused.ContainsKey(results[i].ItemId))
+            {
+                dispositions[i] = CompletionDisposition.Refused;
+            }
+        }
+
+        return dispositions;
+    }
+
+    // Everything the prompt would refuse is refused here, before any results can win.
+    private void Check(ItemResults results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var (itemId, report, responses) = results;
+        ArgumentNullException.ThrowIfNull(report);
+        report.Validate();
+        if (!state.State.Items.TryGetValue(itemId, out var entry))
+        {
+            throw new ArgumentException($"unknown work item '{itemId}'.");
+        }
+
+        if (entry.Completed)
+        {
+            return;
+        }
+
+        var item = entry.Item;
+        if (entry.WorkerId is null)
+        {
+            throw new InvalidOperationException($"work item '{itemId}' was never claimed; claim it before reporting results.");
+        }
+
+        if (report.ReportId != item.ItemId || report.RunId != item.RunId || report.Iteration != item.Iteration
+            || report.Stage != item.Stage || report.PolicyVersion != item.PolicyVersion || report.Attempts != item.Count
+            || report.ExtendsEstimate != item.ExtendsEstimate)
+        {
+            throw new ArgumentException(
+                $"results for work item '{itemId}' must carry its id, run, iteration, stage, policy version and estimate mode and {item.Count} attempts.");
+        }
+
+        if (responses is not null && (responses.ItemId != itemId || responses.PromptId != item.PromptId
+            || responses.Responses.Length != item.Count || responses.Rewards.Length != item.Count
+            || responses.Rewards.Count(r => r == 1) != report.Acceptances))
+        {
+            throw new ArgumentException(
+                $"responses for work item '{itemId}' must name it and its prompt and hold its {item.Count} responses with rewards matching the report.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task FailAsync(string itemId, string workerId, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!state.State.Items.TryGetValue(itemId, out var entry))
+        {
+            throw new ArgumentException($"unknown work item '{itemId}'.");
+        }
+
+        if (!entry.Completed && entry.Failure is null)
+        {
+            await CommitAsync(s => s.Items[itemId].Failure = $"{reason} (reported by {workerId})");
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<RolloutResponses[]> GetResponsesAsync() =>
+        Task.FromResult<RolloutResponses[]>([.. state.State.Order
+            .Select(id => state.State.Items[id])
+            .Where(i => i.Completed && i.Responses is not null)
+            .Select(i => i.Responses!)]);
+
+    /// <inheritdoc />
+    public Task<QueueProgress> GetProgressAsync()
+    {
+        var now = clock.GetUtcNow();
+        var items = state.State.Items.Values;
+        return Task.FromResult(new QueueProgress(
+            items.Count(i => !i.Completed && i.Failure is null && (i.WorkerId is null || i.LeaseExpiresAt <= now)),
+            items.Count(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now),
+            items.Count(i => i.Completed),
+            items.Count(i => i.Attempts > 1),
+            items.Sum(i => i.Drawn),
+            items.Sum(i => i.Accepted),
+            [.. items.Where(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now).Select(i => i.WorkerId!).Distinct().Order(StringComparer.Ordinal)],
+            [.. items.Where(i => i.Failure is not null).Select(i => i.Failure!).Distinct()]));
+    }
+
+    /// <inheritdoc />
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        state.State = new RolloutShardState();
+        DeactivateOnIdle();
+    }
+
+    private Task CommitAsync(Action<RolloutShardState> change) => state.CommitAsync(s => s.Copy(), change);
+}
