@@ -69,17 +69,8 @@ public sealed class RolloutShardGrain(
         state.State.Order.Select(id => state.State.Items[id]).Where(i => !i.Completed && i.Failure is null);
 
     // Now if something is claimable, else the earliest lease expiry, else (all done) never.
-    private DateTimeOffset? WakeAt(DateTimeOffset now)
-    {
-        DateTimeOffset? earliest = null;
-        foreach (var item in Open())
-        {
-            var at = item.WorkerId is null ? now : item.LeaseExpiresAt;
-            earliest = earliest is { } e && e <= at ? e : at;
-        }
-
-        return earliest is { } wake && wake < now ? now : earliest;
-    }
+    private DateTimeOffset? WakeAt(DateTimeOffset now) =>
+        Open().Select(i => (DateTimeOffset?)(i.WorkerId is null || i.LeaseExpiresAt < now ? now : i.LeaseExpiresAt)).Min();
 
     /// <inheritdoc />
     public Task CheckAsync(ItemResults[] results)

@@ -35,7 +35,8 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
             await cluster.StartWorkerAsync();
             await cluster.StartWorkerAsync();
             await using var client = await cluster.ConnectAsync();
-            var run = await StartRunAsync(client, "killed-worker", iterations: 4);
+            // Enough iterations that the lease hunt below gets many stages to look into.
+            var run = await StartRunAsync(client, "killed-worker", iterations: 8);
 
             // Catch a worker with a lease out and kill it before it can report.
             var queue = client.Client.GetGrain<IRolloutQueueGrain>("killed-worker");
@@ -189,6 +190,7 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
     // look freezes the workers first: while frozen none can report or claim, so a lease seen is
     // still held when its holder is killed. The freeze lasts milliseconds, well inside the
     // failure-detection window, and the test's client never routes through a worker (no gateway).
+    // A stage's work is done in tens of milliseconds of its ~250 ms step, so it looks every 20 ms.
     private static async Task<(int Iteration, RolloutStage Stage, SiloProcess Holder, int Items)> KillALeaseHolderAsync(
         IGrainFactory grains, string runId, IReadOnlyList<SiloProcess> workers, int after = 1) =>
         (await WaitForAsync<Tuple<int, RolloutStage, SiloProcess, int>>(
@@ -218,7 +220,8 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
                     await SiloProcess.SignalAsync(workers.Where(w => !w.HasExited), frozen: false);
                 }
             },
-            TimeSpan.FromMinutes(2))).ToValueTuple();
+            TimeSpan.FromMinutes(2),
+            poll: TimeSpan.FromMilliseconds(20))).ToValueTuple();
 
     private static async Task<RunSnapshot> WaitForCompletionAsync(ITrainingRunGrain run)
     {
@@ -264,7 +267,7 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
     }
 
     // Polls until the probe returns a value; calls that fail while the cluster heals are retried.
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan within)
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan within, TimeSpan? poll = null)
     {
         var deadline = DateTime.UtcNow + within;
         Exception? last = null;
@@ -282,7 +285,7 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
                 last = e;
             }
 
-            await Task.Delay(250);
+            await Task.Delay(poll ?? TimeSpan.FromMilliseconds(250));
         }
 
         throw new TimeoutException($"condition not reached within {within}", last);
