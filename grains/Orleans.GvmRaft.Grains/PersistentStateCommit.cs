@@ -1,24 +1,44 @@
 namespace Orleans.GvmRaft;
 
-/// <summary>Applies a change to grain state and persists it, or leaves the state as it was.</summary>
-internal static class PersistentStateCommit
+/// <summary>
+/// The one way grains change persisted state: apply the change, write it, and if the write fails
+/// make the visible state the persisted one again, so memory never runs ahead of storage and a
+/// caller that sees the error can retry without anything having been counted.
+/// </summary>
+public static class PersistentStateCommit
 {
-    /// <summary>
-    /// Runs <paramref name="change"/> on the state and writes it; if the write fails the in-memory
-    /// state is put back from a copy, so memory never runs ahead of storage and a caller that sees
-    /// the error can retry without anything having been counted.
-    /// </summary>
-    public static async Task CommitAsync<T>(this IPersistentState<T> state, Func<T, T> copy, Action<T> change)
+    /// <summary>Runs <paramref name="change"/> on the state and writes it (see <see cref="WriteOrRestoreAsync{T}"/>).</summary>
+    public static Task CommitAsync<T>(this IPersistentState<T> state, IGrainBase grain, Action<T> change)
     {
-        var before = copy(state.State);
+        ArgumentNullException.ThrowIfNull(change);
         change(state.State);
+        return state.WriteOrRestoreAsync(grain);
+    }
+
+    /// <summary>
+    /// Writes the state as it is in memory. When the write fails the state is read back from
+    /// storage rather than restored from a copy: a write whose outcome is unknown (a timeout after
+    /// the database committed) then shows what was really stored, with its ETag. When the read
+    /// fails too, the activation is dropped, and the next call reads the state afresh.
+    /// </summary>
+    public static async Task WriteOrRestoreAsync<T>(this IPersistentState<T> state, IGrainBase grain)
+    {
+        ArgumentNullException.ThrowIfNull(state);
         try
         {
             await state.WriteStateAsync();
         }
         catch
         {
-            state.State = before;
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch
+            {
+                grain.DeactivateOnIdle();
+            }
+
             throw;
         }
     }

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.GvmRaft.Silo;
-using Orleans.GvmRaft.Silo.Backends;
+using Orleans.GvmRaft.Tests.Commit;
 using Orleans.GvmRaft.Worker.Hosting;
 using Orleans.GvmRaft.Workers;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Orleans.GvmRaft.Tests;
@@ -43,7 +45,13 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((options, silo) =>
         {
             bool worker = options.SiloName != ControlSilo;
-            silo.AddGvmStorage(StorageKind.Memory, silo.Configuration);
+            // Memory storage behind a wrapper that fails the writes a test arms (Commit/).
+            foreach (string name in new[] { GvmStorage.Prompts, GvmStorage.Runs })
+            {
+                silo.AddMemoryGrainStorage($"inner-{name}");
+                silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) => new FaultInjectingStorage(services.GetRequiredKeyedService<IGrainStorage>($"inner-{name}")));
+            }
+
             silo.UseInMemoryReminderService();
             silo.AddGvmRuntime(GvmSiloHosting.SiloMetadata(silo.Configuration, worker ? WorkerRole.Worker : null));
             if (worker)

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using Orleans.GvmRaft.Allocation;
+using Orleans.GvmRaft.Client.External;
 using Orleans.GvmRaft.Client.Import;
-using Orleans.GvmRaft.Index;
 using Orleans.GvmRaft.Prompts;
-using Orleans.GvmRaft.PromptSets;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
 
@@ -11,15 +10,13 @@ namespace Orleans.GvmRaft.Client.Bench;
 
 /// <summary>
 /// A pool of many prompts on a silo's storage: the import rate, the memory of the prompt grains
-/// it activates, the allocation solve over the whole pool, and the control plane of iterations
-/// over batches drawn from it — the run grain's grain calls in its order (sample the batch, queue
-/// and complete stage 1, allocate, queue and complete stage 2, index), with synthetic rollouts in
-/// place of the model, so every millisecond is the system's own.
+/// it activates, the allocation solve over the whole pool, and iterations over batches drawn from
+/// it by a driven run (sample the batch, stage 1, allocate, stage 2, update, index), with a
+/// synthetic worker in place of the model, so every millisecond is the system's own.
 /// </summary>
 public sealed class PoolBenchmark(IGrainFactory grains, Action<string> log)
 {
     private const int ImportChunk = 50_000;
-    private const int WorkerClaim = 32;
 
     /// <summary>One measured figure.</summary>
     public sealed record Figure(string Name, double Value, string Unit);
@@ -57,89 +54,47 @@ public sealed class PoolBenchmark(IGrainFactory grains, Action<string> log)
 
         figures.Add(new("GVM solve over the whole pool (median of 5)", SolveMilliseconds(prompts), "ms"));
 
-        var run = grains.GetGrain<ITrainingRunGrain>($"{set}-run");
-        await run.CreateAsync(new RunConfig(Budget: 8 * batch, BatchSize: batch, Stage1Samples: 8, Iterations: iterations, PromptSet: set));
-        var phases = new Dictionary<string, List<double>>();
-        for (int iteration = 1; iteration <= iterations; iteration++)
-        {
-            var timings = await IterationAsync(set, run, iteration, batch);
-            foreach (var (phase, ms) in timings)
+        // A real run driven by its grain over the pool, its rollouts served by a synthetic worker
+        // outside the cluster: every millisecond of an iteration is the system's own. The first
+        // iteration also prepares the run, so it is not timed.
+        string runId = $"{set}-run";
+        var run = grains.GetGrain<ITrainingRunGrain>(runId);
+        await run.CreateAsync(new RunConfig(
+            Budget: 8 * batch, BatchSize: batch, Stage1Samples: 8, Iterations: iterations + 1, EvalEvery: iterations + 1,
+            PromptSet: set, Policy: new PolicySettings(Preset: PolicySettings.External)));
+        await run.StartAsync();
+        int logged = 0;
+        var final = await new ExternalWorker(grains, runId, SyntheticResults, claimSize: 256).RunAsync(
+            snapshot =>
             {
-                (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(ms);
-            }
-
-            log($"iteration {iteration}: {timings.Sum(t => t.Milliseconds):F0} ms of control plane");
-        }
-
-        foreach (var (phase, values) in phases)
+                for (; logged < snapshot.History.Count; logged++)
+                {
+                    log($"iteration {snapshot.History[logged].Iteration} finished");
+                }
+            },
+            cancellationToken);
+        if (final.Phase != RunPhase.Completed)
         {
-            figures.Add(new($"iteration, {phase} (median of {values.Count})", Median(values), "ms"));
+            throw new InvalidOperationException($"the benchmark run {final.Phase}: {final.LastError}");
         }
 
+        var finished = final.History.Select(h => h.FinishedAt).ToList();
+        var iterationMs = finished.Zip(finished.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
+        figures.Add(new($"iteration of the driven run, wall time (median of {iterationMs.Count})", Median(iterationMs), "ms"));
         figures.Add(new("working set at the end", Environment.WorkingSet / 1048576.0, "MiB"));
         figures.Add(new("activations at the end", await management.GetTotalActivationCount(), "activations"));
         return figures;
     }
 
-    private async Task<List<(string Phase, double Milliseconds)>> IterationAsync(string set, ITrainingRunGrain run, int iteration, int batch)
+    // Results drawn from a fixed per-prompt acceptance rate, as a policy that does not learn.
+    private static ItemResults SyntheticResults(RolloutWorkItem item, PromptDefinition prompt)
     {
-        string runId = run.GetPrimaryKeyString();
-        var queue = grains.GetGrain<IRolloutQueueGrain>(runId);
-        var timings = new List<(string, double)>();
-        var clock = Stopwatch.StartNew();
-        void Mark(string phase)
-        {
-            timings.Add((phase, clock.Elapsed.TotalMilliseconds));
-            clock.Restart();
-        }
-
-        string[] ids = await grains.GetGrain<IPromptSetGrain>(set).SampleAsync(batch, iteration);
-        Mark("sample the batch");
-        await queue.EnqueueAsync([.. ids.Select(id => Item(runId, id, iteration, RolloutStage.Estimate, 8))]);
-        await DrainAsync(queue, iteration);
-        Mark("stage 1 queue, claims and results");
-        var plan = await run.AllocateAsync(iteration, ids);
-        Mark("allocate (gather, solve, assign)");
-        await queue.EnqueueAsync([.. ids.Select((id, i) => (id, n: plan.Samples[i])).Where(x => x.n > 0)
-            .Select(x => Item(runId, x.id, iteration, RolloutStage.Sample, x.n))]);
-        await DrainAsync(queue, iteration);
-        Mark("stage 2 queue, claims and results");
-        var snapshots = await Task.WhenAll(ids.Select(id => grains.GetGrain<IPromptGrain>(id).GetSnapshotAsync()));
-        await Task.WhenAll(ids.Select((id, i) => new PromptIndexEntry(id, iteration, plan.Samples[i], snapshots[i]?.LatestEstimate?.AcceptRate ?? 0, snapshots[i]?.LatestEstimate?.GradNorm ?? 0, snapshots[i]?.Statistics.SamplesSpent ?? 0))
-            .GroupBy(e => PromptIndex.ShardOf(e.PromptId))
-            .Select(g => grains.GetGrain<IPromptIndexGrain>(PromptIndex.ShardKey(runId, g.Key)).UpsertAsync([.. g])));
-        Mark("index the batch");
-        return timings;
+        var random = new Random(item.ItemId.GetHashCode(StringComparison.Ordinal));
+        double p = (Math.Abs(item.PromptId.GetHashCode(StringComparison.Ordinal)) % 100) / 100.0;
+        int[] rewards = [.. Enumerable.Range(0, item.Count).Select(_ => random.NextDouble() < p ? 1 : 0)];
+        double[] norms = item.Stage == RolloutStage.Estimate ? [.. rewards.Where(r => r == 1).Select(_ => 1 + random.NextDouble())] : [];
+        return ExternalWorker.Results(item, rewards, norms);
     }
-
-    // Synthetic workers: claim as a worker does, and complete with results drawn from a fixed
-    // per-prompt acceptance rate, many completions in flight as from several workers.
-    private static async Task DrainAsync(IRolloutQueueGrain queue, int iteration)
-    {
-        while (true)
-        {
-            var leases = await queue.ClaimAsync("synthetic", 256);
-            if (leases.Length == 0)
-            {
-                return;
-            }
-
-            // Completed a worker's claim at a time, in groups as workers of this claim size would.
-            var results = leases.Select(lease =>
-            {
-                var item = lease.Item;
-                var random = new Random(item.ItemId.GetHashCode(StringComparison.Ordinal) ^ iteration);
-                double p = (Math.Abs(item.PromptId.GetHashCode(StringComparison.Ordinal)) % 100) / 100.0;
-                int accepted = Enumerable.Range(0, item.Count).Count(_ => random.NextDouble() < p);
-                double[] norms = item.Stage == RolloutStage.Estimate ? [.. Enumerable.Range(0, accepted).Select(_ => 1 + random.NextDouble())] : [];
-                return new ItemResults(item.ItemId, new RolloutReport(item.ItemId, item.RunId, item.Iteration, item.PolicyVersion, item.Stage, item.Count, accepted, norms), null);
-            }).ToArray();
-            await Task.WhenAll(results.Chunk(WorkerClaim).Select(chunk => queue.CompleteManyAsync("synthetic", chunk)));
-        }
-    }
-
-    private static RolloutWorkItem Item(string runId, string promptId, int iteration, RolloutStage stage, int count) =>
-        new($"{runId}/{iteration}/{stage}/{promptId}", runId, promptId, iteration, stage, count, iteration - 1);
 
     private static double SolveMilliseconds(int prompts)
     {

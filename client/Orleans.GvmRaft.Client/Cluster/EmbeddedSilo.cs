@@ -19,7 +19,9 @@ public static class EmbeddedSilo
     /// <param name="cancellationToken">Stops the start.</param>
     /// <param name="worker">Also a worker silo.</param>
     /// <param name="state">Where grain state lives: in memory, or in a SQLite file kept across runs.</param>
-    public static async Task<ClusterConnection> StartAsync(CancellationToken cancellationToken, bool worker = false, EmbeddedState? state = null)
+    /// <param name="settings">Further configuration of the silo (e.g. <c>Gvm:Coordinator:TickPeriod</c>).</param>
+    public static async Task<ClusterConnection> StartAsync(
+        CancellationToken cancellationToken, bool worker = false, EmbeddedState? state = null, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // ConnectionStrings__PostgreSql and Gvm__* from the environment reach the embedded silo too.
@@ -32,6 +34,7 @@ public static class EmbeddedSilo
             [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.Storage)}"] = (state?.Storage ?? StorageKind.Memory).ToString(),
             ["ConnectionStrings:Sqlite"] = state is { Storage: StorageKind.Sqlite } ? $"Data Source={Path.GetFullPath(state.SqlitePath)}" : Environment.GetEnvironmentVariable("ConnectionStrings__Sqlite"),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.Logging.ClearProviders();
         if (worker)
         {

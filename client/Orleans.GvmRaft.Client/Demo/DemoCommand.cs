@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Client.External;
 using Orleans.GvmRaft.Client.Import;
 using Orleans.GvmRaft.Client.Input;
 using Orleans.GvmRaft.Prompts;
@@ -10,8 +11,8 @@ namespace Orleans.GvmRaft.Client.Demo;
 
 /// <summary>
 /// <c>gvm demo</c>: the embedded default end to end without a model. It starts a silo in this
-/// process, imports a prompt set, and for each iteration records synthetic stage-1 rollouts, has the
-/// coordinator allocate the budget, and records the stage-2 rollouts.
+/// process, imports a prompt set and starts a run over it that the run grain drives, while a
+/// synthetic policy outside the cluster serves its rollouts.
 /// </summary>
 public static class DemoCommand
 {

@@ -1,4 +1,5 @@
 using Orleans.GvmRaft.Allocation;
+using Orleans.GvmRaft.Client.External;
 using Orleans.GvmRaft.Client.Import;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Runs;
@@ -6,70 +7,73 @@ using Spectre.Console;
 
 namespace Orleans.GvmRaft.Client.Demo;
 
-/// <summary>One demo run against a cluster: import, then stage 1, allocation and stage 2 per iteration.</summary>
+/// <summary>
+/// One demo run against a cluster: import the prompts as a set, start a run over it whose policy is
+/// external, and serve its rollouts with a synthetic policy while the run grain drives the
+/// iterations (stage 1, allocation, stage 2, update) as it does for a model.
+/// </summary>
 public sealed class DemoRun(IGrainFactory grains, IAnsiConsole console, SyntheticPolicy policy)
 {
     /// <summary>Runs every iteration of <paramref name="config"/> over <paramref name="prompts"/> and prints the allocations.</summary>
     public async Task ExecuteAsync(IReadOnlyList<PromptDefinition> prompts, RunConfig config, CancellationToken cancellationToken)
     {
-        var summary = await new PromptImporter(grains).ImportAsync(prompts, cancellationToken: cancellationToken);
-        console.MarkupLine($"Imported [bold]{prompts.Count}[/] prompts ({summary.Created} new).");
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(config);
         string runId = $"demo-{config.Allocator.ToString().ToLowerInvariant()}";
-        var coordinator = grains.GetGrain<ITrainingRunGrain>(runId);
-        await coordinator.CreateAsync(config);
-        string[] ids = [.. prompts.Select(p => p.Id)];
-        IterationAllocation? plan = null;
-        PromptEstimate?[] estimates = [];
-        for (int iteration = 1; iteration <= config.Iterations; iteration++)
+        string set = $"{runId}-set";
+        var summary = await new PromptImporter(grains).ImportAsync(prompts, cancellationToken: cancellationToken, set: set);
+        console.MarkupLine($"Imported [bold]{prompts.Count}[/] prompts ({summary.Created} new).");
+        var run = grains.GetGrain<ITrainingRunGrain>(runId);
+        await run.CreateAsync(config with { PromptSet = set, Policy = new PolicySettings(Preset: PolicySettings.External) });
+        await run.StartAsync();
+
+        int printed = 0;
+        var final = await new ExternalWorker(grains, runId, policy.Draw).RunAsync(
+            snapshot =>
+            {
+                foreach (var h in snapshot.History.Skip(printed))
+                {
+                    console.MarkupLine(
+                        $"iteration {h.Iteration}: {h.PromptsAllocated}/{h.Prompts} prompts sampled in stage 2 (largest n = {h.MaxSamples}), " +
+                        $"{h.Acceptances}/{h.Attempts} responses accepted ({h.Outcome})");
+                }
+
+                printed = snapshot.History.Count;
+            },
+            cancellationToken);
+        if (final.Phase == RunPhase.Failed)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            await RecordAsync(prompts, runId, iteration, RolloutStage.Estimate, _ => config.Stage1Samples);
-            estimates = await Task.WhenAll(ids.Select(id => grains.GetGrain<IPromptGrain>(id).GetEstimateAsync()));
-            plan = await coordinator.AllocateAsync(iteration, ids);
-            var samples = plan.Samples;
-            var stage2 = await RecordAsync(prompts, runId, iteration, RolloutStage.Sample, i => samples[i]);
-            int accepted = stage2.Sum(r => r.Acceptances);
-            policy.Update(accepted);
-            double meanP = estimates.Average(e => e!.AcceptRate);
-            console.MarkupLine(
-                $"iteration {iteration}: mean stage-1 accept rate {meanP:F3}, {samples.Count(n => n > 0)}/{ids.Length} prompts sampled, " +
-                $"{accepted}/{samples.Sum()} stage-2 samples accepted ({plan.Outcome})");
+            throw new InvalidOperationException($"the demo run failed: {final.LastError}");
         }
 
-        PrintAllocation(prompts, estimates, plan!, config);
+        var snapshots = await Task.WhenAll(prompts.Select(p => grains.GetGrain<IPromptGrain>(p.Id).GetSnapshotAsync()));
+        PrintAllocation(prompts, snapshots, config, runId, final.CompletedIterations);
     }
 
-    private async Task<RolloutReport[]> RecordAsync(
-        IReadOnlyList<PromptDefinition> prompts, string runId, int iteration, RolloutStage stage, Func<int, int> attempts)
+    // The last iteration's estimates and allocation, as the prompts hold them, beside the uniform split.
+    private void PrintAllocation(IReadOnlyList<PromptDefinition> prompts, PromptSnapshot?[] snapshots, RunConfig config, string runId, int iteration)
     {
-        var reports = prompts.Select((p, i) => policy.Rollouts(p, runId, iteration, stage, attempts(i))).ToArray();
-        await Task.WhenAll(reports.Select((r, i) => grains.GetGrain<IPromptGrain>(prompts[i].Id).RecordRolloutsAsync(r)));
-        return reports;
-    }
-
-    private void PrintAllocation(IReadOnlyList<PromptDefinition> prompts, PromptEstimate?[] estimates, IterationAllocation plan, RunConfig config)
-    {
+        int[] samples = [.. snapshots.Select(s => s?.LastAllocation is { } a && a.RunId == runId && a.Iteration == iteration ? a.Samples : 0)];
         var uniform = UniformAllocator.Allocate(prompts.Count, config.Budget).Samples;
-        var table = new Table().Title($"Iteration {plan.Iteration}: {config.Allocator} allocation of N = {config.Budget}");
+        var table = new Table().Title($"Iteration {iteration}: {config.Allocator} allocation of N = {config.Budget}");
         table.AddColumns("prompt", "problem", "p̂ (stage 1)", "Ĝ", "weight", $"n ({config.Allocator})", "n (uniform)");
         for (int i = 0; i < prompts.Count; i++)
         {
-            var e = estimates[i]!;
-            double w = GvmAllocator.Weight(e.AcceptRate, e.GradNorm, config.Alpha, config.Beta);
+            var e = snapshots[i]?.LatestEstimate;
+            double p = e?.AcceptRate ?? 0, g = e?.GradNorm ?? 0;
             table.AddRow(
                 prompts[i].Id,
                 Markup.Escape(prompts[i].Text),
-                $"{e.AcceptRate:F3}",
-                $"{e.GradNorm:F3}",
-                $"{w:F3}",
-                plan.Samples[i].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"{p:F3}",
+                $"{g:F3}",
+                $"{GvmAllocator.Weight(p, g, config.Alpha, config.Beta):F3}",
+                samples[i].ToString(System.Globalization.CultureInfo.InvariantCulture),
                 uniform[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         console.Write(table);
-        int unsolved = Enumerable.Range(0, prompts.Count).Where(i => estimates[i]!.AcceptRate == 0).Sum(i => plan.Samples[i]);
-        int unsolvedUniform = Enumerable.Range(0, prompts.Count).Where(i => estimates[i]!.AcceptRate == 0).Sum(i => uniform[i]);
+        var unsolved = Enumerable.Range(0, prompts.Count).Where(i => (snapshots[i]?.LatestEstimate?.AcceptRate ?? 0) == 0).ToList();
         console.MarkupLine(
-            $"Samples on prompts with no accepted stage-1 response: [bold]{unsolved}[/] ({config.Allocator}) vs {unsolvedUniform} (uniform).");
+            $"Samples on prompts with no accepted stage-1 response: [bold]{unsolved.Sum(i => samples[i])}[/] ({config.Allocator}) vs {unsolved.Sum(i => uniform[i])} (uniform).");
     }
 }

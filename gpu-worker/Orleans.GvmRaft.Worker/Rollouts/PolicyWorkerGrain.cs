@@ -168,7 +168,7 @@ public sealed class PolicyWorkerGrain(
             return held.Executor;
         }
 
-        var weights = await grains.GetGrain<IPolicyTrainerGrain>(runId).GetPolicyAsync();
+        var weights = await PolicyTrainers.Model(grains, runId).GetPolicyAsync();
         if (weights.Version != version)
         {
             return null;

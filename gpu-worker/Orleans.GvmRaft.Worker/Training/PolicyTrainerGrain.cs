@@ -11,6 +11,7 @@ using Orleans.GvmRaft.Workers;
 namespace Orleans.GvmRaft.Worker.Training;
 
 /// <summary>The worker that trains one run's policy; placed on worker silos only.</summary>
+[GrainType(PolicyTrainers.ModelTrainer)]
 [WorkerPlacementFilter]
 public sealed class PolicyTrainerGrain(
     [PersistentState("trainer", GvmStorage.Runs)] IPersistentState<TrainerState> state,
@@ -91,8 +92,7 @@ public sealed class PolicyTrainerGrain(
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _trainer?.Dispose();
-        _model?.Dispose();
+        DropModel();
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
@@ -122,12 +122,33 @@ public sealed class PolicyTrainerGrain(
         _trainer = new PolicyTrainer(model, new TrainingOptions(LearningRate: config.PolicyOrDefault.LearningRate, MaxGradNorm: 1.0));
     }
 
+    // A version exists once it is stored. If the write fails, the state is the stored one again,
+    // and the model in memory (trained past it) is dropped: the next call reloads the stored weights.
     private async Task SaveAsync(RunConfig config, long version, PolicyUpdate update)
     {
-        state.State.Config = config;
-        state.State.Version = version;
-        state.State.Weights = ParameterBytes.Export(_model!);
-        state.State.LastUpdate = update;
-        await state.WriteStateAsync();
+        byte[] weights = ParameterBytes.Export(_model!);
+        try
+        {
+            await state.CommitAsync(this, s =>
+            {
+                s.Config = config;
+                s.Version = version;
+                s.Weights = weights;
+                s.LastUpdate = update;
+            });
+        }
+        catch
+        {
+            DropModel();
+            throw;
+        }
+    }
+
+    private void DropModel()
+    {
+        _trainer?.Dispose();
+        _model?.Dispose();
+        _trainer = null;
+        _model = null;
     }
 }

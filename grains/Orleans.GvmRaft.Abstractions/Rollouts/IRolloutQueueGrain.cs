@@ -37,6 +37,12 @@ public interface IRolloutQueueGrain : IGrainWithStringKey
     /// <summary>The responses kept for the completed items of <paramref name="iteration"/>, both stages.</summary>
     Task<RolloutResponses[]> GetResponsesAsync(int iteration);
 
+    /// <summary>
+    /// Every item of one iteration and stage as the queue records it: who holds it, who completed
+    /// it, and the counts it recorded. Kept for the last <c>Gvm:Rollouts:KeepIterations</c> iterations.
+    /// </summary>
+    Task<WorkItemRecord[]> GetItemsAsync(int iteration, RolloutStage stage);
+
     /// <summary>Counts of the items of one iteration and stage.</summary>
     Task<QueueProgress> GetProgressAsync(int iteration, RolloutStage stage);
 }

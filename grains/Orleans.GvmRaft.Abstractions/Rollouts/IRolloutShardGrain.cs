@@ -29,6 +29,9 @@ public interface IRolloutShardGrain : IGrainWithStringKey
     /// <summary>Counts of its items.</summary>
     Task<QueueProgress> GetProgressAsync();
 
+    /// <summary>Its items, in the order they were enqueued.</summary>
+    Task<WorkItemRecord[]> GetItemsAsync();
+
     /// <summary>Drops its items and its stored state (the iteration is history).</summary>
     Task ClearAsync();
 }

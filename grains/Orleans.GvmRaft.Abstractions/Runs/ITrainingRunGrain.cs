@@ -4,8 +4,8 @@ namespace Orleans.GvmRaft.Runs;
 
 /// <summary>
 /// The coordinator of one training run: its configuration, iteration state machine, allocation
-/// step and metrics. A started run drives its own iterations (DESIGN.md §2); a run that is never
-/// started can be driven by a caller through <see cref="AllocateAsync"/>.
+/// step and metrics. Once started, the run drives its own iterations: pick the batch, stage 1,
+/// allocate, stage 2, update.
 /// </summary>
 public interface ITrainingRunGrain : IGrainWithStringKey
 {
@@ -15,13 +15,6 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     /// <summary>The run, or null when no run has this id. Answered while an iteration is in progress.</summary>
     [AlwaysInterleave]
     Task<RunSnapshot?> GetSnapshotAsync();
-
-    /// <summary>
-    /// Gathers the batch's stage-1 estimates from the prompt grains, solves the allocation and hands each
-    /// prompt its n_i. <paramref name="iteration"/> must be the next one; repeating the last call returns
-    /// the same plan (so a retried call is safe).
-    /// </summary>
-    Task<IterationAllocation> AllocateAsync(int iteration, string[] promptIds);
 
     /// <summary>
     /// Starts driving the run: prepare the policy, then iterate until the configured number of

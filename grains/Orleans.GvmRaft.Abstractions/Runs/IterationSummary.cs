@@ -1,17 +1,17 @@
 namespace Orleans.GvmRaft.Runs;
 
-/// <summary>A compact record of one iteration, kept in the run's history.</summary>
+/// <summary>A compact record of one finished iteration, kept in the run's history; written once, when the iteration ends.</summary>
 /// <param name="Iteration">The iteration.</param>
 /// <param name="Prompts">B, prompts in the batch.</param>
 /// <param name="Budget">N, stage-2 samples.</param>
 /// <param name="PromptsAllocated">Prompts with n_i &gt; 0.</param>
 /// <param name="MaxSamples">The largest n_i.</param>
 /// <param name="Outcome">How the allocation was made.</param>
-/// <param name="AllocatedAt">When the allocation was made.</param>
+/// <param name="FinishedAt">When the iteration finished (its update made).</param>
 /// <param name="Histogram">Prompts per n_i bin (see <see cref="AllocationHistogram"/>).</param>
-/// <param name="Attempts">Rollouts drawn this iteration, both stages (driven runs).</param>
-/// <param name="Acceptances">Rollouts accepted this iteration (driven runs).</param>
-/// <param name="Samples">Cumulative rollouts of the run after this iteration (driven runs).</param>
+/// <param name="Attempts">Rollouts drawn this iteration, both stages.</param>
+/// <param name="Acceptances">Rollouts accepted this iteration.</param>
+/// <param name="Samples">Cumulative rollouts of the run after this iteration.</param>
 /// <param name="EvalAccuracy">Held-out accuracy after the update, when evaluated.</param>
 /// <param name="Loss">Token-mean −log π of the responses the update trained on.</param>
 /// <param name="Seconds">Run time after this iteration, summed over the time it was running.</param>
@@ -24,7 +24,7 @@ public sealed record IterationSummary(
     [property: Id(3)] int PromptsAllocated,
     [property: Id(4)] int MaxSamples,
     [property: Id(5)] string Outcome,
-    [property: Id(6)] DateTimeOffset AllocatedAt,
+    [property: Id(6)] DateTimeOffset FinishedAt,
     [property: Id(7)] int[]? Histogram = null,
     [property: Id(8)] int Attempts = 0,
     [property: Id(9)] int Acceptances = 0,

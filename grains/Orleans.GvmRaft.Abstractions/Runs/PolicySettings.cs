@@ -1,7 +1,7 @@
 namespace Orleans.GvmRaft.Runs;
 
 /// <summary>The policy a driven run trains: a preset (task, tokenizer and model), its warm-up, sampling and update.</summary>
-/// <param name="Preset">The task and model: <c>arithmetic</c> (the embedded default).</param>
+/// <param name="Preset">The task and model: <c>arithmetic</c> (the embedded default), or <c>external</c>: rollouts come from workers outside the cluster that claim from the run's queue, and the cluster trains no model (each update only makes the next version number).</param>
 /// <param name="Seed">Seeds the model, the warm-up, the held-out set, sampling and the batches.</param>
 /// <param name="LearningRate">AdamW learning rate of the RL updates.</param>
 /// <param name="WarmupSteps">Supervised warm-up steps before RL.</param>
@@ -25,10 +25,13 @@ public sealed record PolicySettings(
     /// <summary>The synthetic arithmetic task on a tiny character-level decoder.</summary>
     public const string Arithmetic = "arithmetic";
 
+    /// <summary>No model in the cluster: external workers draw the rollouts (the demo, the pool benchmark, tests).</summary>
+    public const string External = "external";
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        RunConfig.Require(Preset == Arithmetic, "policy.preset", $"must be '{Arithmetic}' (got '{Preset}')");
+        RunConfig.Require(Preset is Arithmetic or External, "policy.preset", $"must be '{Arithmetic}' or '{External}' (got '{Preset}')");
         RunConfig.Require(double.IsFinite(LearningRate) && LearningRate > 0, "policy.learningRate", $"must be a finite number > 0 (got {LearningRate})");
         RunConfig.Require(WarmupSteps >= 0, "policy.warmupSteps", $"must be >= 0 (got {WarmupSteps})");
         RunConfig.Require(WarmupExamples >= 1, "policy.warmupExamples", $"must be >= 1 (got {WarmupExamples})");

@@ -4,14 +4,14 @@ namespace Orleans.GvmRaft.Runs;
 /// <param name="RunId">The run.</param>
 /// <param name="Config">Its configuration.</param>
 /// <param name="Phase">Created, running, paused or completed.</param>
-/// <param name="CompletedIterations">Iterations finished (driven runs) or allocated (runs a caller drives).</param>
+/// <param name="CompletedIterations">Iterations finished, update included.</param>
 /// <param name="History">One summary per iteration.</param>
 /// <param name="CreatedAt">When the run was created.</param>
-/// <param name="Step">The step of the iteration in progress (driven runs).</param>
-/// <param name="PolicyVersion">The policy version rollouts are drawn with (driven runs).</param>
-/// <param name="LastError">The last error a driven step hit; the step is retried.</param>
+/// <param name="Step">The step of the iteration in progress.</param>
+/// <param name="PolicyVersion">The policy version rollouts are drawn with.</param>
+/// <param name="LastError">The last error a step hit; the step is retried.</param>
 /// <param name="InitialEvalAccuracy">Held-out accuracy of policy version 0, before any RL update.</param>
-/// <param name="Samples">Cumulative rollouts (driven runs).</param>
+/// <param name="Samples">Cumulative rollouts.</param>
 /// <param name="Seconds">Seconds the run has been driving.</param>
 [GenerateSerializer, Immutable]
 public sealed record RunSnapshot(

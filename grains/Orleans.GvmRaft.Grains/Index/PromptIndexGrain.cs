@@ -9,21 +9,13 @@ public sealed class PromptIndexGrain(
     public async Task UpsertAsync(PromptIndexEntry[] entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var before = new Dictionary<string, PromptIndexEntry>(state.State.Entries);
-        foreach (var entry in entries)
+        await state.CommitAsync(this, s =>
         {
-            state.State.Entries[entry.PromptId] = entry;
-        }
-
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Entries = before;
-            throw;
-        }
+            foreach (var entry in entries)
+            {
+                s.Entries[entry.PromptId] = entry;
+            }
+        });
     }
 
     /// <inheritdoc />

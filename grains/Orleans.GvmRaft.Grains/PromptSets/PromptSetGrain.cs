@@ -32,8 +32,7 @@ public sealed class PromptSetGrain(
             count += take;
         }
 
-        state.State.Count = count;
-        await state.WriteStateAsync();
+        await state.CommitAsync(this, s => s.Count = count);
         return count;
     }
 

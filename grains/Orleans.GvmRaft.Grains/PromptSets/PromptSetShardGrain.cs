@@ -15,20 +15,12 @@ public sealed class PromptSetShardGrain(
             throw new ArgumentException($"shard '{this.GetPrimaryKeyString()}': cannot write {promptIds.Length} ids at {offset} (it holds {ids.Count}).");
         }
 
-        var before = ids.ToList();
-        ids.RemoveRange(offset, ids.Count - offset);
-        ids.AddRange(promptIds);
-        try
+        await state.CommitAsync(this, s =>
         {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Ids = before;
-            throw;
-        }
-
-        return ids.Count;
+            s.Ids.RemoveRange(offset, s.Ids.Count - offset);
+            s.Ids.AddRange(promptIds);
+        });
+        return state.State.Ids.Count;
     }
 
     /// <inheritdoc />

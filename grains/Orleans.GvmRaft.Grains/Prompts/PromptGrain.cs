@@ -198,7 +198,7 @@ public sealed class PromptGrain(
 
     private async Task CommitAsync(Action<PromptState> change)
     {
-        await state.CommitAsync(s => s.Copy(), change);
+        await state.CommitAsync(this, change);
         _allocationUnsaved = false;
     }
 }

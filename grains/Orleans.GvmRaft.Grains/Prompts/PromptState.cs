@@ -31,16 +31,4 @@ public sealed class PromptState
     /// <summary>The prompt sets the prompt belongs to.</summary>
     [Id(6)]
     public List<string> Sets { get; set; } = [];
-
-    /// <summary>A copy to restore when a write fails, so memory never runs ahead of storage.</summary>
-    public PromptState Copy() => new()
-    {
-        Definition = Definition,
-        Statistics = Statistics,
-        LatestEstimate = LatestEstimate,
-        LastAllocation = LastAllocation,
-        RecentReportIds = [.. RecentReportIds],
-        History = [.. History],
-        Sets = [.. Sets],
-    };
 }

@@ -21,13 +21,4 @@ public sealed class QueuedStage
     /// <summary>Each item's shard.</summary>
     [Id(3)]
     public Dictionary<string, int> ItemShards { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>A deep copy, for restoring after a failed write.</summary>
-    public QueuedStage Copy() => new()
-    {
-        Iteration = Iteration,
-        Stage = Stage,
-        Shards = Shards,
-        ItemShards = new Dictionary<string, int>(ItemShards, StringComparer.Ordinal),
-    };
 }

@@ -50,21 +50,37 @@ public sealed class RolloutQueueGrain(
         await _enqueueLock.WaitAsync();
         try
         {
-            // Completed work of iterations before the newest enqueued one's predecessor is history.
+            // Work of iterations older than the last KeepIterations (counting the newest enqueued)
+            // is history: its shards are cleared once the index no longer lists them.
             int newest = items.Max(i => i.Iteration);
-            var index = state.State.Copy();
-            var history = index.Stages.Where(s => s.Iteration < newest - 1).ToList();
-            index.Stages.RemoveAll(history.Contains);
-            bool placed = Place(index, items);
+            var history = state.State.Stages.Where(s => s.Iteration <= newest - _options.KeepIterations).ToList();
+            var placements = Place(items);
 
             // The shards first, then the index: an item is never listed before its shard holds it,
             // so progress cannot look done over a shard still being filled. Every item of the call
             // is sent (known ones are ignored there), so a retried enqueue completes a failed one.
-            var byShard = items.DistinctBy(i => i.ItemId).GroupBy(i => ShardKey(index, i.ItemId)).ToList();
+            var byShard = items.DistinctBy(i => i.ItemId)
+                .GroupBy(i => placements.TryGetValue(i.ItemId, out var placed) ? ShardKey(placed.Iteration, placed.Stage, placed.Shard) : ShardOf(i.ItemId))
+                .ToList();
             await Task.WhenAll(byShard.Select(g => Shard(g.Key).EnqueueAsync([.. g])));
-            if (placed || history.Count > 0)
+            if (placements.Count > 0 || history.Count > 0)
             {
-                await state.CommitAsync(s => s.Copy(), s => s.Stages = index.Stages);
+                await state.CommitAsync(this, s =>
+                {
+                    s.Stages.RemoveAll(history.Contains);
+                    foreach (var (itemId, placed) in placements)
+                    {
+                        var stage = s.Stages.FirstOrDefault(q => (q.Iteration, q.Stage) == (placed.Iteration, placed.Stage));
+                        if (stage is null)
+                        {
+                            stage = new QueuedStage { Iteration = placed.Iteration, Stage = placed.Stage };
+                            s.Stages.Add(stage);
+                        }
+
+                        stage.ItemShards[itemId] = placed.Shard;
+                        stage.Shards = Math.Max(stage.Shards, placed.Shard + 1);
+                    }
+                });
             }
 
             foreach (var g in byShard)
@@ -165,6 +181,14 @@ public sealed class RolloutQueueGrain(
     }
 
     /// <inheritdoc />
+    public async Task<WorkItemRecord[]> GetItemsAsync(int iteration, RolloutStage stage)
+    {
+        var keys = state.State.Stages.Where(s => s.Iteration == iteration && s.Stage == stage).SelectMany(ShardKeys).ToArray();
+        var parts = await Task.WhenAll(keys.Select(key => Shard(key).GetItemsAsync()));
+        return [.. parts.SelectMany(p => p)];
+    }
+
+    /// <inheritdoc />
     public async Task<QueueProgress> GetProgressAsync(int iteration, RolloutStage stage)
     {
         var keys = state.State.Stages.Where(s => s.Iteration == iteration && s.Stage == stage).SelectMany(ShardKeys).ToArray();
@@ -180,48 +204,41 @@ public sealed class RolloutQueueGrain(
             [.. parts.SelectMany(p => p.Failures ?? []).Distinct()]);
     }
 
-    // Puts each new item in its stage's last shard, or a new one when that is full, in the order
-    // given; known items stay where they are. Returns whether anything was placed.
-    private bool Place(RolloutQueueIndex index, RolloutWorkItem[] items)
+    // Where each new item goes: its stage's last shard, or a new one when that is full, in the
+    // order given; known items stay where they are. Reads the index and changes nothing, so the
+    // shards can be filled before the index lists them.
+    private Dictionary<string, (int Iteration, RolloutStage Stage, int Shard)> Place(RolloutWorkItem[] items)
     {
-        bool placed = false;
+        var placements = new Dictionary<string, (int Iteration, RolloutStage Stage, int Shard)>(StringComparer.Ordinal);
         foreach (var group in items.GroupBy(i => (i.Iteration, i.Stage)))
         {
-            var stage = index.Stages.FirstOrDefault(s => (s.Iteration, s.Stage) == group.Key);
-            if (stage is null)
+            var stage = state.State.Stages.FirstOrDefault(s => (s.Iteration, s.Stage) == group.Key);
+            int shards = stage?.Shards ?? 0;
+            int inLast = stage?.ItemShards.Values.Count(s => s == shards - 1) ?? 0;
+            foreach (var item in group.Where(i => stage?.ItemShards.ContainsKey(i.ItemId) != true && !placements.ContainsKey(i.ItemId)))
             {
-                stage = new QueuedStage { Iteration = group.Key.Iteration, Stage = group.Key.Stage };
-                index.Stages.Add(stage);
-            }
-
-            int inLast = stage.ItemShards.Values.Count(s => s == stage.Shards - 1);
-            foreach (var item in group.Where(i => !stage.ItemShards.ContainsKey(i.ItemId)))
-            {
-                if (stage.Shards == 0 || inLast >= _options.ShardSize)
+                if (shards == 0 || inLast >= _options.ShardSize)
                 {
-                    stage.Shards++;
+                    shards++;
                     inLast = 0;
                 }
 
-                stage.ItemShards[item.ItemId] = stage.Shards - 1;
+                placements[item.ItemId] = (group.Key.Iteration, group.Key.Stage, shards - 1);
                 inLast++;
-                placed = true;
             }
         }
 
-        return placed;
+        return placements;
     }
 
-    private static QueuedStage? StageOf(RolloutQueueIndex index, string itemId) => index.Stages.FirstOrDefault(s => s.ItemShards.ContainsKey(itemId));
+    private string ShardOf(string itemId) =>
+        state.State.Stages.FirstOrDefault(s => s.ItemShards.ContainsKey(itemId)) is { } stage
+            ? ShardKey(stage.Iteration, stage.Stage, stage.ItemShards[itemId])
+            : throw new ArgumentException($"unknown work item '{itemId}'.");
 
-    private string ShardOf(string itemId) => ShardKey(state.State, itemId);
+    private string ShardKey(int iteration, RolloutStage stage, int shard) => $"{RunId}/{iteration}/{stage}/{shard}";
 
-    private string ShardKey(RolloutQueueIndex index, string itemId) =>
-        StageOf(index, itemId) is { } stage ? ShardKey(stage, stage.ItemShards[itemId]) : throw new ArgumentException($"unknown work item '{itemId}'.");
-
-    private string ShardKey(QueuedStage stage, int shard) => $"{RunId}/{stage.Iteration}/{stage.Stage}/{shard}";
-
-    private IEnumerable<string> ShardKeys(QueuedStage stage) => Enumerable.Range(0, stage.Shards).Select(k => ShardKey(stage, k));
+    private IEnumerable<string> ShardKeys(QueuedStage stage) => Enumerable.Range(0, stage.Shards).Select(k => ShardKey(stage.Iteration, stage.Stage, k));
 
     private IRolloutShardGrain Shard(string key) => grains.GetGrain<IRolloutShardGrain>(key);
 }

@@ -7,7 +7,4 @@ public sealed class RolloutQueueIndex
     /// <summary>The stages in the order they were enqueued.</summary>
     [Id(0)]
     public List<QueuedStage> Stages { get; set; } = [];
-
-    /// <summary>A deep copy, for restoring after a failed write.</summary>
-    public RolloutQueueIndex Copy() => new() { Stages = [.. Stages.Select(s => s.Copy())] };
 }

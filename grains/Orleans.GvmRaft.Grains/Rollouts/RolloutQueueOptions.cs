@@ -23,9 +23,22 @@ public sealed class RolloutQueueOptions : IValidatableOptions
     /// </summary>
     public int ShardSize { get; set; } = 64;
 
+    /// <summary>
+    /// Iterations whose work items (and responses) the queue keeps, the newest included; older
+    /// ones are cleared when a new iteration is enqueued. At least 2: the trainer reads an
+    /// iteration's responses while the next one may already be queued. More keeps a longer record
+    /// for <c>GetItemsAsync</c> audits.
+    /// </summary>
+    public int KeepIterations { get; set; } = 2;
+
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {
+        if (KeepIterations is < 2 or > 100_000)
+        {
+            yield return $"{SectionName}:KeepIterations must be between 2 and 100000 (got {KeepIterations}).";
+        }
+
         if (LeaseDuration <= TimeSpan.Zero || LeaseDuration > TimeSpan.FromHours(6))
         {
             yield return $"{SectionName}:LeaseDuration must be between 0 and 6 hours (got {LeaseDuration}).";

@@ -164,6 +164,7 @@ public sealed class RolloutShardGrain(
                 }
 
                 done.Completed = true;
+                done.CompletedBy = pending.WorkerId;
                 done.Drawn = pending.Report.Attempts;
                 done.Accepted = pending.Report.Acceptances;
                 done.Responses = pending.Responses;
@@ -259,6 +260,21 @@ public sealed class RolloutShardGrain(
     }
 
     /// <inheritdoc />
+    public Task<WorkItemRecord[]> GetItemsAsync()
+    {
+        var now = clock.GetUtcNow();
+        return Task.FromResult<WorkItemRecord[]>([.. state.State.Order.Select(id => state.State.Items[id]).Select(i => new WorkItemRecord(
+            i.Item.ItemId,
+            i.Item.PromptId,
+            i.Item.Count,
+            i.Attempts,
+            !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now ? i.WorkerId : null,
+            i.CompletedBy,
+            i.Drawn,
+            i.Accepted))]);
+    }
+
+    /// <inheritdoc />
     public async Task ClearAsync()
     {
         await state.ClearStateAsync();
@@ -266,5 +282,5 @@ public sealed class RolloutShardGrain(
         DeactivateOnIdle();
     }
 
-    private Task CommitAsync(Action<RolloutShardState> change) => state.CommitAsync(s => s.Copy(), change);
+    private Task CommitAsync(Action<RolloutShardState> change) => state.CommitAsync(this, change);
 }

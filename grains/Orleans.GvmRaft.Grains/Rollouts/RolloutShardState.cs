@@ -11,11 +11,4 @@ public sealed class RolloutShardState
     /// <summary>Item ids, oldest first: claims go in this order.</summary>
     [Id(1)]
     public List<string> Order { get; set; } = [];
-
-    /// <summary>A deep copy, for restoring after a failed write.</summary>
-    public RolloutShardState Copy() => new()
-    {
-        Items = Items.ToDictionary(kv => kv.Key, kv => kv.Value.Copy()),
-        Order = [.. Order],
-    };
 }

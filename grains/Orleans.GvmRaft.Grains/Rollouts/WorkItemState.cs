@@ -44,18 +44,7 @@ public sealed class WorkItemState
     [Id(9)]
     public string? Failure { get; set; }
 
-    /// <summary>A copy, for restoring after a failed write.</summary>
-    public WorkItemState Copy() => new()
-    {
-        Item = Item,
-        WorkerId = WorkerId,
-        LeaseExpiresAt = LeaseExpiresAt,
-        Attempts = Attempts,
-        Completed = Completed,
-        Drawn = Drawn,
-        Accepted = Accepted,
-        Responses = Responses,
-        Pending = Pending,
-        Failure = Failure,
-    };
+    /// <summary>The worker whose results were recorded, once completed.</summary>
+    [Id(10)]
+    public string? CompletedBy { get; set; }
 }

@@ -14,9 +14,20 @@ public sealed class CoordinatorOptions : IValidatableOptions
     /// </summary>
     public int MaxConcurrentCalls { get; set; } = 512;
 
+    /// <summary>
+    /// How often a run waiting on its workers looks at the queue again (its grain timer's period).
+    /// A stage's end is noticed this much later at most; shorter costs a queue call per look.
+    /// </summary>
+    public TimeSpan TickPeriod { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {
+        if (TickPeriod < TimeSpan.FromMilliseconds(1) || TickPeriod > TimeSpan.FromMinutes(1))
+        {
+            yield return $"{SectionName}:TickPeriod must be between 1 ms and 1 minute (got {TickPeriod}).";
+        }
+
         if (MaxConcurrentCalls is < 1 or > 65_536)
         {
             yield return $"{SectionName}:MaxConcurrentCalls must be between 1 and 65536 (got {MaxConcurrentCalls}).";

@@ -25,7 +25,6 @@ public sealed partial class TrainingRunGrain
     public static readonly TimeSpan RevivePeriod = TimeSpan.FromSeconds(10);
 
     private const string DriveReminder = "drive";
-    private static readonly TimeSpan TickPeriod = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -41,7 +40,11 @@ public sealed partial class TrainingRunGrain
 
     private IRolloutQueueGrain Queue => grains.GetGrain<IRolloutQueueGrain>(RunId);
 
-    private IPolicyTrainerGrain Trainer => grains.GetGrain<IPolicyTrainerGrain>(RunId);
+    private IPolicyTrainerGrain Trainer => PolicyTrainers.For(grains, RunId, state.State.Config!.PolicyOrDefault);
+
+    // Runs of an external policy are served by workers outside the cluster that claim from the
+    // queue themselves; the worker silos' rollout workers are not told about them.
+    private bool ServedByWorkerSilos => state.State.Config!.PolicyOrDefault.Preset != PolicySettings.External;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -61,11 +64,6 @@ public sealed partial class TrainingRunGrain
         if (state.State.Driven)
         {
             return Snapshot();
-        }
-
-        if (state.State.AllocatedIterations > 0)
-        {
-            throw new InvalidOperationException($"run '{RunId}' is driven by a caller (iteration {state.State.AllocatedIterations} was allocated); it cannot be started.");
         }
 
         if (config.PromptSet is not { } set)
@@ -92,7 +90,7 @@ public sealed partial class TrainingRunGrain
         {
             await CommitAsync(s => s.Paused = true);
             StopDriving();
-            await grains.GetGrain<IWorkerDirectoryGrain>(0).SetRunActiveAsync(RunId, false);
+            await AnnounceAsync(false);
         }
 
         return Snapshot();
@@ -139,7 +137,7 @@ public sealed partial class TrainingRunGrain
     private void StartDriving()
     {
         _drivingSince ??= clock.GetUtcNow();
-        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, TickPeriod) { Interleave = true, KeepAlive = true });
+        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _tickPeriod) { Interleave = true, KeepAlive = true });
     }
 
     private void StopDriving()
@@ -221,8 +219,7 @@ public sealed partial class TrainingRunGrain
             case IterationStep.Estimate:
                 return await AwaitStageAsync(iteration, RolloutStage.Estimate, IterationStep.Allocate);
             case IterationStep.Allocate:
-                await AssignAsync(await PlanOnceAsync(iteration, s.Batch!));
-                await CommitAsync(c => c.Step = IterationStep.Sample);
+                await AllocateAsync(config, iteration);
                 return true;
             case IterationStep.Sample:
                 return await AwaitStageAsync(iteration, RolloutStage.Sample, IterationStep.Update);
@@ -262,6 +259,20 @@ public sealed partial class TrainingRunGrain
         });
     }
 
+    // The plan is persisted before the prompts are told, so a step repeated after a crash finds it
+    // made and only tells them again (which they take as often as it comes).
+    private async Task AllocateAsync(RunConfig config, int iteration)
+    {
+        if (state.State.LastAllocation?.Iteration != iteration)
+        {
+            var plan = await PlanAsync(config, iteration, state.State.Batch!);
+            await CommitAsync(c => c.LastAllocation = plan);
+        }
+
+        await AssignAsync(state.State.LastAllocation!);
+        await CommitAsync(c => c.Step = IterationStep.Sample);
+    }
+
     private async Task<bool> AwaitStageAsync(int iteration, RolloutStage stage, IterationStep next)
     {
         if (_queued != (iteration, stage))
@@ -271,7 +282,7 @@ public sealed partial class TrainingRunGrain
         }
 
         // Re-asserted while waiting: the directory lives in memory and may have restarted.
-        await grains.GetGrain<IWorkerDirectoryGrain>(0).SetRunActiveAsync(RunId, true);
+        await AnnounceAsync(true);
         var progress = await Queue.GetProgressAsync(iteration, stage);
         if (progress.Failures is [var failure, ..])
         {
@@ -316,22 +327,27 @@ public sealed partial class TrainingRunGrain
         var sample = await Queue.GetProgressAsync(iteration, RolloutStage.Sample);
         await IndexAsync(iteration, state.State.Batch!, state.State.LastAllocation!);
 
-        int attempts = estimate.Attempts + sample.Attempts;
+        var plan = state.State.LastAllocation!;
         int reused = state.State.Stage1Counts!.Count(n => n != config.Stage1Samples);
         await CommitAsync(c =>
         {
-            int at = c.History.FindLastIndex(h => h.Iteration == iteration);
-            c.Samples += attempts;
-            c.History[at] = c.History[at] with
-            {
-                Attempts = attempts,
-                Acceptances = estimate.Acceptances + sample.Acceptances,
-                Samples = c.Samples,
-                EvalAccuracy = update.EvalAccuracy,
-                Loss = update.Loss,
-                Seconds = DrivingSeconds(),
-                Stage1Reused = reused,
-            };
+            c.Samples += estimate.Attempts + sample.Attempts;
+            c.History.Add(new IterationSummary(
+                iteration,
+                plan.PromptIds.Length,
+                config.Budget,
+                plan.Samples.Count(n => n > 0),
+                plan.Samples.Length == 0 ? 0 : plan.Samples.Max(),
+                plan.Outcome,
+                clock.GetUtcNow(),
+                AllocationHistogram.Count(plan.Samples),
+                estimate.Attempts + sample.Attempts,
+                estimate.Acceptances + sample.Acceptances,
+                c.Samples,
+                update.EvalAccuracy,
+                update.Loss,
+                DrivingSeconds(),
+                reused));
             c.FinishedIterations = iteration;
             c.PolicyVersion = update.Version;
             c.Step = IterationStep.PickBatch;
@@ -359,7 +375,7 @@ public sealed partial class TrainingRunGrain
     {
         StopDriving();
         await CommitAsync(_ => { });
-        await grains.GetGrain<IWorkerDirectoryGrain>(0).SetRunActiveAsync(RunId, false);
+        await AnnounceAsync(false);
         if (await this.GetReminder(DriveReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
@@ -367,4 +383,7 @@ public sealed partial class TrainingRunGrain
 
         logger.LogInformation("run {RunId}: stopped after {Iterations} iterations", RunId, state.State.FinishedIterations);
     }
+
+    private Task AnnounceAsync(bool active) =>
+        ServedByWorkerSilos ? grains.GetGrain<IWorkerDirectoryGrain>(0).SetRunActiveAsync(RunId, active) : Task.CompletedTask;
 }

@@ -12,15 +12,11 @@ public sealed class TrainingRunState
     [Id(1)]
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>Iterations allocated so far.</summary>
-    [Id(2)]
-    public int AllocatedIterations { get; set; }
-
-    /// <summary>The plan of the latest iteration, kept whole so that a retried call gets the same answer.</summary>
+    /// <summary>The stage-2 plan of the latest iteration, made once: a repeated step finds it.</summary>
     [Id(3)]
     public IterationAllocation? LastAllocation { get; set; }
 
-    /// <summary>One summary per allocated iteration.</summary>
+    /// <summary>One summary per finished iteration, written when it finishes.</summary>
     [Id(4)]
     public List<IterationSummary> History { get; set; } = [];
 
@@ -32,7 +28,7 @@ public sealed class TrainingRunState
     [Id(6)]
     public bool Paused { get; set; }
 
-    /// <summary>Iterations finished, update included (driven runs).</summary>
+    /// <summary>Iterations finished, update included.</summary>
     [Id(7)]
     public int FinishedIterations { get; set; }
 
@@ -60,7 +56,7 @@ public sealed class TrainingRunState
     [Id(13)]
     public double? InitialAccuracy { get; set; }
 
-    /// <summary>Cumulative rollouts (driven runs).</summary>
+    /// <summary>Cumulative rollouts.</summary>
     [Id(14)]
     public long Samples { get; set; }
 
@@ -71,26 +67,4 @@ public sealed class TrainingRunState
     /// <summary>Why the run stopped for good, when it did.</summary>
     [Id(16)]
     public string? Failure { get; set; }
-
-    /// <summary>A copy to restore when a write fails.</summary>
-    public TrainingRunState Copy() => new()
-    {
-        Config = Config,
-        CreatedAt = CreatedAt,
-        AllocatedIterations = AllocatedIterations,
-        LastAllocation = LastAllocation,
-        History = [.. History],
-        Driven = Driven,
-        Paused = Paused,
-        FinishedIterations = FinishedIterations,
-        Step = Step,
-        Batch = Batch,
-        Stage1Counts = Stage1Counts,
-        PolicyVersion = PolicyVersion,
-        Prepared = Prepared,
-        InitialAccuracy = InitialAccuracy,
-        Samples = Samples,
-        Seconds = Seconds,
-        Failure = Failure,
-    };
 }

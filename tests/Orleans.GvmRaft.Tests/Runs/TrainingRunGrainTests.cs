@@ -1,95 +1,102 @@
+using Orleans.GvmRaft.Client.External;
+using Orleans.GvmRaft.Client.Import;
 using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
 
 namespace Orleans.GvmRaft.Tests.Runs;
 
+/// <summary>
+/// The run grain's one mode, driven, over an external policy whose results the test scripts: the
+/// allocation it makes from the stage-1 estimates, the history written once per iteration, and a
+/// run that goes on after its grain is deactivated.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class TrainingRunGrainTests(ClusterFixture fixture)
 {
+    private static readonly PolicySettings External = new(Preset: PolicySettings.External);
+
     [Fact]
-    public async Task AllocatesFromThePromptsEstimatesAndTellsEachPrompt()
+    public async Task AllocatesFromTheStageOneEstimatesAndTellsEachPrompt()
     {
-        // Estimates p = 4/8 for all, G = 1, 3, 0 (nothing measured on the third): weights 1 : 3 : 0 of N = 8 → 2, 6, 0.
-        string[] ids = await ImportAsync(3);
-        await EstimateAsync(ids[0], 8, 4, [1.0, 1.0, 1.0, 1.0]);
-        await EstimateAsync(ids[1], 8, 4, [2.0, 4.0, 3.0, 3.0]);
-        await EstimateAsync(ids[2], 8, 4, []);
-        var run = await CreateRunAsync(new RunConfig(Budget: 8, BatchSize: 4, Iterations: 2));
+        // Stage 1 accepts 4 of 8 everywhere (p = 1/2), with gradient norms of mean 1, 3 and none
+        // measured: weights 1 : 3 : 0 of N = 8 → 2, 6, 0. Stage 2 accepts nothing.
+        var (set, ids) = await ImportAsync(3);
+        double[][] norms = [[1, 1, 1, 1], [2, 4, 3, 3], []];
+        var final = await RunAsync(new RunConfig(Budget: 8, BatchSize: 3, Stage1Samples: 8, Iterations: 1, PromptSet: set, Policy: External), (item, _) =>
+            item.Stage == RolloutStage.Estimate
+                ? ExternalWorker.Results(item, [1, 1, 1, 1, 0, 0, 0, 0], norms[Array.IndexOf(ids, item.PromptId)])
+                : ExternalWorker.Results(item, new int[item.Count], []));
 
-        var plan = await run.AllocateAsync(1, ids);
-
-        Assert.Equal(new[] { 2, 6, 0 }, plan.Samples);
-        Assert.Equal("Weighted", plan.Outcome);
-        Assert.Empty(plan.PromptsWithoutEstimate);
+        int[] expected = [2, 6, 0];
         for (int i = 0; i < ids.Length; i++)
         {
             var assigned = (await Prompt(ids[i]).GetSnapshotAsync())!.LastAllocation!;
-            Assert.Equal(plan.Samples[i], assigned.Samples);
-            Assert.Equal(1, assigned.Iteration);
+            Assert.Equal((final.RunId, 1, expected[i]), (assigned.RunId, assigned.Iteration, assigned.Samples));
         }
 
-        var snapshot = (await run.GetSnapshotAsync())!;
-        Assert.Equal(RunPhase.Running, snapshot.Phase);
-        Assert.Equal(1, snapshot.CompletedIterations);
-        Assert.Equal(2, snapshot.History[0].PromptsAllocated);
-        Assert.Equal(6, snapshot.History[0].MaxSamples);
-    }
+        // The stage-2 work asked each prompt for exactly its n_i, and none of the prompt without weight.
+        var items = await fixture.Client.GetGrain<IRolloutQueueGrain>(final.RunId).GetItemsAsync(1, RolloutStage.Sample);
+        Assert.Equal([(ids[0], 2), (ids[1], 6)], items.Select(i => (i.PromptId, i.Count)).OrderBy(x => x.PromptId, StringComparer.Ordinal));
 
-    [Fact]
-    public async Task ARetriedAllocationReturnsTheSamePlanAndIterationsGoInOrder()
-    {
-        string[] ids = await ImportAsync(2);
-        await EstimateAsync(ids[0], 8, 2, [1.0, 1.0]);
-        await EstimateAsync(ids[1], 8, 2, [1.0, 1.0]);
-        var run = await CreateRunAsync(new RunConfig(Budget: 10, BatchSize: 2, Iterations: 1));
-
-        var first = await run.AllocateAsync(1, ids);
-        await EstimateAsync(ids[1], 8, 8, [9.0]);
-        var retried = await run.AllocateAsync(1, ids);
-        Assert.Equal(first.Samples, retried.Samples);
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => run.AllocateAsync(1, [ids[1], ids[0]]));
-        var done = await Assert.ThrowsAsync<InvalidOperationException>(() => run.AllocateAsync(2, ids));
-        Assert.Contains("completed", done.Message);
-        Assert.Equal(RunPhase.Completed, (await run.GetSnapshotAsync())!.Phase);
-    }
-
-    [Fact]
-    public async Task SkippingAnIterationOrAnOversizedBatchIsRefused()
-    {
-        string[] ids = await ImportAsync(3);
-        var run = await CreateRunAsync(new RunConfig(Budget: 10, BatchSize: 2, Iterations: 5));
-        var skip = await Assert.ThrowsAsync<ArgumentException>(() => run.AllocateAsync(2, ids[..2]));
-        Assert.Contains("next iteration is 1", skip.Message);
-        var big = await Assert.ThrowsAsync<ArgumentException>(() => run.AllocateAsync(1, ids));
-        Assert.Contains("between 1 and 2", big.Message);
-        await Assert.ThrowsAsync<ArgumentException>(() => run.AllocateAsync(1, [ids[0], ids[0]]));
-        Assert.Equal(RunPhase.Created, (await run.GetSnapshotAsync())!.Phase);
+        var h = Assert.Single(final.History);
+        Assert.Equal((1, 3, 8, 2, 6, "Weighted"), (h.Iteration, h.Prompts, h.Budget, h.PromptsAllocated, h.MaxSamples, h.Outcome));
+        Assert.Equal((3 * 8 + 8, 3 * 4), (h.Attempts, h.Acceptances));
+        Assert.Equal(RunPhase.Completed, final.Phase);
     }
 
     [Fact]
     public async Task UniformRunsIgnoreEstimates()
     {
-        string[] ids = await ImportAsync(3);
-        await EstimateAsync(ids[0], 8, 8, [5.0]);
-        var run = await CreateRunAsync(new RunConfig(Allocator: AllocatorKind.Uniform, Budget: 10, BatchSize: 3));
-        Assert.Equal(new[] { 4, 3, 3 }, (await run.AllocateAsync(1, ids)).Samples);
+        var (set, ids) = await ImportAsync(3);
+        var final = await RunAsync(
+            new RunConfig(Allocator: AllocatorKind.Uniform, Budget: 10, BatchSize: 3, Stage1Samples: 2, Iterations: 1, PromptSet: set, Policy: External),
+            (item, _) => ExternalWorker.Results(item, [.. Enumerable.Repeat(item.PromptId == ids[0] ? 1 : 0, item.Count)], item.PromptId == ids[0] && item.Stage == RolloutStage.Estimate ? [5.0, 5.0] : []));
+        var items = await fixture.Client.GetGrain<IRolloutQueueGrain>(final.RunId).GetItemsAsync(1, RolloutStage.Sample);
+        Assert.Equal([3, 3, 4], items.Select(i => i.Count).Order());
+        Assert.Equal("Uniform", final.History[0].Outcome);
     }
 
     [Fact]
-    public async Task PromptsWithoutEstimatesAreNamedAndAnUnknownPromptIsAnError()
+    public async Task EachIterationIsSummarisedOnceWhenItEnds()
     {
-        string[] ids = await ImportAsync(2);
-        await EstimateAsync(ids[0], 8, 4, [1.0]);
-        var run = await CreateRunAsync(new RunConfig(Budget: 6, BatchSize: 3));
-        var plan = await run.AllocateAsync(1, ids);
-        Assert.Equal(new[] { 6, 0 }, plan.Samples);
-        Assert.Equal([ids[1]], plan.PromptsWithoutEstimate);
+        // B = 4 of a set of 6, n0 = 2, N = 6: 14 responses per iteration; half of them accepted.
+        var (set, _) = await ImportAsync(6);
+        var final = await RunAsync(
+            new RunConfig(Budget: 6, BatchSize: 4, Stage1Samples: 2, Iterations: 3, PromptSet: set, Policy: External),
+            (item, _) => ExternalWorker.Results(item, [.. Enumerable.Range(0, item.Count).Select(k => k % 2)], item.Stage == RolloutStage.Estimate ? [1.0] : []));
 
-        var other = await CreateRunAsync(new RunConfig(Budget: 6, BatchSize: 3));
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => other.AllocateAsync(1, [ids[0], "no-such-prompt"]));
-        Assert.Contains("unknown prompt 'no-such-prompt'", e.Message);
-        Assert.Equal(0, (await other.GetSnapshotAsync())!.CompletedIterations);
+        Assert.Equal([1, 2, 3], final.History.Select(h => h.Iteration));
+        Assert.All(final.History, h => Assert.Equal(14, h.Attempts));
+        Assert.Equal([14L, 28L, 42L], final.History.Select(h => h.Samples));
+        Assert.Equal(42, final.Samples);
+        Assert.Equal(3, final.PolicyVersion);
+        Assert.True(final.History.Zip(final.History.Skip(1)).All(p => p.First.FinishedAt <= p.Second.FinishedAt));
+    }
+
+    [Fact]
+    public async Task ARunGoesOnAfterItsGrainIsDeactivated()
+    {
+        var (set, _) = await ImportAsync(4);
+        string runId = $"run-{Guid.NewGuid():N}";
+        var run = fixture.Client.GetGrain<ITrainingRunGrain>(runId);
+        await run.CreateAsync(new RunConfig(Budget: 4, BatchSize: 2, Stage1Samples: 2, Iterations: 3, PromptSet: set, Policy: External));
+        await run.StartAsync();
+        var worker = new ExternalWorker(fixture.Client, runId, (item, _) => ExternalWorker.Results(item, new int[item.Count], []));
+        while ((await run.GetSnapshotAsync())!.CompletedIterations < 1)
+        {
+            await worker.DrainAsync();
+            await Task.Delay(20);
+        }
+
+        await fixture.Cluster.DeactivateAsync(run);
+        await fixture.Cluster.WaitForDeactivationAsync(run);
+
+        // Its next activation (the worker's look at it) drives it on from the persisted step.
+        var final = await worker.RunAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(RunPhase.Completed, final.Phase);
+        Assert.Equal([1, 2, 3], final.History.Select(h => h.Iteration));
+        Assert.Equal(3 * ((2 * 2) + 4), final.Samples);
     }
 
     [Fact]
@@ -104,46 +111,27 @@ public sealed class TrainingRunGrainTests(ClusterFixture fixture)
         await run.CreateAsync(config);
         await run.CreateAsync(config);
         await Assert.ThrowsAsync<InvalidOperationException>(() => run.CreateAsync(config with { Budget = 65 }));
-        await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            fixture.Client.GetGrain<ITrainingRunGrain>("never-created").AllocateAsync(1, ["x"]));
-    }
-
-    [Fact]
-    public async Task RunStateSurvivesDeactivation()
-    {
-        string[] ids = await ImportAsync(2);
-        var run = await CreateRunAsync(new RunConfig(Allocator: AllocatorKind.Uniform, Budget: 4, BatchSize: 2, Iterations: 3));
-        var plan = await run.AllocateAsync(1, ids);
-        await fixture.Cluster.DeactivateAsync(run);
-        await fixture.Cluster.WaitForDeactivationAsync(run);
-
-        var snapshot = (await run.GetSnapshotAsync())!;
-        Assert.Equal(1, snapshot.CompletedIterations);
-        Assert.Equal(plan.Samples, (await run.AllocateAsync(1, ids)).Samples);
-        Assert.Equal(2, (await run.AllocateAsync(2, ids)).Iteration);
+        Assert.Equal(RunPhase.Created, (await run.GetSnapshotAsync())!.Phase);
+        var unknown = await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Client.GetGrain<ITrainingRunGrain>("never-created").StartAsync());
+        Assert.Contains("unknown run 'never-created'", unknown.Message);
     }
 
     private IPromptGrain Prompt(string id) => fixture.Client.GetGrain<IPromptGrain>(id);
 
-    private async Task<string[]> ImportAsync(int count)
+    private async Task<(string Set, string[] Ids)> ImportAsync(int count)
     {
-        string prefix = Guid.NewGuid().ToString("N");
+        string prefix = Guid.NewGuid().ToString("N")[..12];
         string[] ids = [.. Enumerable.Range(0, count).Select(i => $"{prefix}-{i}")];
-        foreach (string id in ids)
-        {
-            await Prompt(id).DefineAsync(new PromptDefinition(id, $"problem {id}", "1", VerifierKinds.Exact));
-        }
-
-        return ids;
+        await new PromptImporter(fixture.Client).ImportAsync([.. ids.Select(id => new PromptDefinition(id, $"problem {id}", "1", VerifierKinds.Exact))], set: $"set-{prefix}");
+        return ($"set-{prefix}", ids);
     }
 
-    private Task EstimateAsync(string id, int attempts, int accepted, double[] norms) =>
-        Prompt(id).RecordRolloutsAsync(new RolloutReport(Guid.NewGuid().ToString(), "r", 1, 0, RolloutStage.Estimate, attempts, accepted, norms));
-
-    private async Task<ITrainingRunGrain> CreateRunAsync(RunConfig config)
+    private async Task<RunSnapshot> RunAsync(RunConfig config, Func<RolloutWorkItem, PromptDefinition, ItemResults> rollouts)
     {
-        var run = fixture.Client.GetGrain<ITrainingRunGrain>($"run-{Guid.NewGuid():N}");
+        string runId = $"run-{Guid.NewGuid():N}";
+        var run = fixture.Client.GetGrain<ITrainingRunGrain>(runId);
         await run.CreateAsync(config);
-        return run;
+        await run.StartAsync();
+        return await new ExternalWorker(fixture.Client, runId, rollouts).RunAsync().WaitAsync(TimeSpan.FromMinutes(1));
     }
 }

@@ -1,0 +1,204 @@
+using Orleans.GvmRaft.Client.Import;
+using Orleans.GvmRaft.Index;
+using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.PromptSets;
+using Orleans.GvmRaft.Rollouts;
+using Orleans.GvmRaft.Runs;
+using Orleans.GvmRaft.Workers;
+
+namespace Orleans.GvmRaft.Tests.Commit;
+
+/// <summary>
+/// Every grain that persists state, with one storage write made to fail: the call fails, the state
+/// the grain shows afterwards is the persisted one (what a fresh activation reads), and a retry
+/// does the work once. Each would see the failed change if memory ran ahead of storage.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class FailedWriteTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task APromptCountsAReportWhoseWriteFailedOnceItIsRetried()
+    {
+        var prompt = await DefinedPromptAsync();
+        var report = new RolloutReport("r-1", "run", 1, 0, RolloutStage.Estimate, 8, 3, [1.0, 2.0]);
+        await FailNextWriteAsync(prompt, () => prompt.RecordRolloutsAsync(report));
+        Assert.Equal(0, (await prompt.GetSnapshotAsync())!.Statistics.Attempts);
+        Assert.Null(await prompt.GetEstimateAsync());
+
+        // Not taken for a duplicate: the report id of the failed write was not kept either.
+        Assert.Equal(ReportDisposition.Applied, await prompt.RecordRolloutsAsync(report));
+        Assert.Equal((8, 3), Counts((await prompt.GetSnapshotAsync())!));
+        await AssertSameAfterReactivationAsync(prompt, async () => Counts((await prompt.GetSnapshotAsync())!));
+    }
+
+    [Fact]
+    public async Task APromptDefinitionThatFailedToWriteIsNotThere()
+    {
+        string id = $"commit-{Guid.NewGuid():N}";
+        var prompt = fixture.Client.GetGrain<IPromptGrain>(id);
+        await FailNextWriteAsync(prompt, () => prompt.DefineAsync(new PromptDefinition(id, "1+1=", "2", VerifierKinds.Exact)));
+        Assert.Null(await prompt.GetDefinitionAsync());
+        Assert.Equal(DefineOutcome.Created, await prompt.DefineAsync(new PromptDefinition(id, "1+1=", "2", VerifierKinds.Exact)));
+    }
+
+    [Fact]
+    public async Task ARunShowsItsStoredStepAfterAFailedWrite()
+    {
+        var run = fixture.Client.GetGrain<ITrainingRunGrain>($"commit-{Guid.NewGuid():N}");
+        var config = new RunConfig(Budget: 4, BatchSize: 2, PromptSet: "commit-never-started");
+        await FailNextWriteAsync(run, () => run.CreateAsync(config));
+        Assert.Null(await run.GetSnapshotAsync());
+        Assert.Equal(RunPhase.Created, (await run.CreateAsync(config)).Phase);
+    }
+
+    [Fact]
+    public async Task APromptSetKeepsItsStoredSizeAfterAFailedWrite()
+    {
+        string name = $"commit-{Guid.NewGuid():N}"[..20];
+        var set = fixture.Client.GetGrain<IPromptSetGrain>(name);
+        await FailNextWriteAsync(set, () => set.AppendAsync(["a", "b", "c"]));
+        Assert.Equal(0, await set.GetCountAsync());
+        Assert.Equal(3, await set.AppendAsync(["a", "b", "c"]));
+        await AssertSameAfterReactivationAsync(set, set.GetCountAsync);
+    }
+
+    [Fact]
+    public async Task APromptSetShardKeepsItsStoredIdsAfterAFailedWrite()
+    {
+        var shard = fixture.Client.GetGrain<IPromptSetShardGrain>($"commit-{Guid.NewGuid():N}/0");
+        await shard.WriteAsync(0, ["a"]);
+        await FailNextWriteAsync(shard, () => shard.WriteAsync(1, ["b", "c"]));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => shard.GetAsync([1]));
+        Assert.Equal(["a"], await shard.GetAsync([0]));
+    }
+
+    [Fact]
+    public async Task AnIndexShardKeepsItsStoredEntriesAfterAFailedWrite()
+    {
+        var shard = fixture.Client.GetGrain<IPromptIndexGrain>($"commit-{Guid.NewGuid():N}");
+        await shard.UpsertAsync([new PromptIndexEntry("p1", 1, 4, 0.5, 1.0, 8)]);
+        await FailNextWriteAsync(shard, () => shard.UpsertAsync([new PromptIndexEntry("p1", 2, 9, 0.5, 1.0, 20), new PromptIndexEntry("p2", 2, 1, 0.1, 1.0, 4)]));
+        var (top, count) = await shard.TopAsync(PromptRanking.Samples, 5);
+        Assert.Equal(1, count);
+        Assert.Equal((1, 8L), (top[0].Iteration, top[0].Samples));
+    }
+
+    [Fact]
+    public async Task AQueueWhoseIndexWriteFailedListsNothingUntilTheEnqueueIsRetried()
+    {
+        var (queue, items) = await QueueAsync(4);
+        await FailNextWriteAsync(queue, () => queue.EnqueueAsync(items));
+        Assert.Equal(0, Total(await queue.GetProgressAsync(1, RolloutStage.Estimate)));
+        Assert.Empty(await queue.ClaimAsync("w", 10));
+
+        await queue.EnqueueAsync(items);
+        Assert.Equal(4, Total(await queue.GetProgressAsync(1, RolloutStage.Estimate)));
+        Assert.Equal(4, (await queue.ClaimAsync("w", 10)).Length);
+    }
+
+    [Fact]
+    public async Task AShardWhoseClaimFailedToWriteHoldsNoLease()
+    {
+        var (queue, items) = await QueueAsync(1);
+        await queue.EnqueueAsync(items);
+        var shard = fixture.Client.GetGrain<IRolloutShardGrain>($"{items[0].RunId}/1/Estimate/0");
+        await FailNextWriteAsync(shard, () => queue.ClaimAsync("w", 1));
+        var item = Assert.Single(await queue.GetItemsAsync(1, RolloutStage.Estimate));
+        Assert.Equal((0, (string?)null), (item.Leases, item.LeasedTo));
+
+        var lease = Assert.Single(await queue.ClaimAsync("w", 1));
+        Assert.Equal(1, lease.Attempt);
+    }
+
+    [Fact]
+    public async Task AnExternalTrainerStaysAtItsStoredVersionAfterAFailedWrite()
+    {
+        string runId = $"commit-{Guid.NewGuid():N}";
+        var trainer = PolicyTrainers.For(fixture.Client, runId, new PolicySettings(Preset: PolicySettings.External));
+        await trainer.PrepareAsync(new RunConfig(Policy: new PolicySettings(Preset: PolicySettings.External)));
+        await FailNextWriteAsync(trainer, () => trainer.UpdateAsync(1, evaluate: false));
+        Assert.Equal(0, (await trainer.GetPolicyAsync()).Version);
+        Assert.Equal(1, (await trainer.UpdateAsync(1, evaluate: false)).Version);
+    }
+
+    [Fact]
+    public async Task AModelTrainerWhoseVersionFailedToWriteMakesItAgainFromTheStoredOne()
+    {
+        // Two trainers of the same policy and responses; one's first write of version 1 fails.
+        var config = new RunConfig(Policy: new PolicySettings(Seed: 3, WarmupSteps: 5, WarmupExamples: 12, EvalPrompts: 6));
+        var (failing, failingRun) = await TrainerWithResponsesAsync(config);
+        var (plain, plainRun) = await TrainerWithResponsesAsync(config);
+        var v0 = await failing.GetPolicyAsync();
+        Assert.Equal(v0.Weights, (await plain.GetPolicyAsync()).Weights);
+
+        await FailNextWriteAsync(failing, () => failing.UpdateAsync(1, evaluate: false));
+        var shown = await failing.GetPolicyAsync();
+        Assert.Equal(0, shown.Version);
+        Assert.Equal(v0.Weights, shown.Weights);
+
+        // The retry trains version 1 from the stored version 0, not from the model the failed
+        // call had already trained, and stores it: a new activation reads version 1.
+        Assert.Equal(1, (await failing.UpdateAsync(1, evaluate: false)).Version);
+        await plain.UpdateAsync(1, evaluate: false);
+        var retried = await failing.GetPolicyAsync();
+        Assert.NotEqual(v0.Weights, retried.Weights);
+        Assert.Equal((await plain.GetPolicyAsync()).Weights, retried.Weights);
+        await AssertSameAfterReactivationAsync(failing, async () => (await failing.GetPolicyAsync()).Version);
+        Assert.NotEqual(failingRun, plainRun);
+    }
+
+    private static (long, long) Counts(PromptSnapshot s) => (s.Statistics.Attempts, s.Statistics.Acceptances);
+
+    private static int Total(QueueProgress p) => p.Pending + p.Leased + p.Completed;
+
+    private async Task<IPromptGrain> DefinedPromptAsync()
+    {
+        string id = $"commit-{Guid.NewGuid():N}";
+        var prompt = fixture.Client.GetGrain<IPromptGrain>(id);
+        await prompt.DefineAsync(new PromptDefinition(id, "1+1=", "2", VerifierKinds.Exact));
+        return prompt;
+    }
+
+    private async Task<(IRolloutQueueGrain Queue, RolloutWorkItem[] Items)> QueueAsync(int count)
+    {
+        string runId = $"commit-{Guid.NewGuid():N}";
+        var prompts = Enumerable.Range(0, count).Select(i => new PromptDefinition($"{runId}-p{i}", "1+1=", "2", VerifierKinds.Exact)).ToList();
+        await new PromptImporter(fixture.Client).ImportAsync(prompts);
+        var items = prompts.Select(p => new RolloutWorkItem($"{runId}/1/Estimate/{p.Id}", runId, p.Id, 1, RolloutStage.Estimate, 2, 0)).ToArray();
+        return (fixture.Client.GetGrain<IRolloutQueueGrain>(runId), items);
+    }
+
+    // A prepared model trainer of a run whose queue holds one iteration's responses to train on.
+    private async Task<(IPolicyTrainerGrain Trainer, string RunId)> TrainerWithResponsesAsync(RunConfig config)
+    {
+        var (queue, items) = await QueueAsync(2);
+        string runId = items[0].RunId;
+        var trainer = PolicyTrainers.For(fixture.Client, runId, config.PolicyOrDefault);
+        await trainer.PrepareAsync(config);
+        await queue.EnqueueAsync(items);
+        await queue.ClaimAsync("w", 10);
+        await queue.CompleteManyAsync("w", [.. items.Select(item => new ItemResults(
+            item.ItemId,
+            new RolloutReport(item.ItemId, runId, 1, 0, RolloutStage.Estimate, 2, 2, []),
+            new RolloutResponses(item.ItemId, item.PromptId, [1, 4, 5, 6], [[7, 8, 2], [9, 2]], [1, 1])))]);
+        return (trainer, runId);
+    }
+
+    // Arms one failing write of the grain, runs the call, and checks that it failed with it.
+    private static async Task FailNextWriteAsync(IAddressable grain, Func<Task> call)
+    {
+        var id = grain.GetGrainId();
+        FaultInjectingStorage.FailWrites(id);
+        var e = await Assert.ThrowsAnyAsync<Exception>(call);
+        Assert.Contains("injected write failure", e.ToString());
+        Assert.False(FaultInjectingStorage.IsArmed(id), "the call never wrote");
+    }
+
+    private async Task AssertSameAfterReactivationAsync<T>(IAddressable grain, Func<Task<T>> read)
+    {
+        var before = await read();
+        await fixture.Cluster.DeactivateAsync(grain);
+        await fixture.Cluster.WaitForDeactivationAsync(grain);
+        Assert.Equal(before, await read());
+    }
+}
