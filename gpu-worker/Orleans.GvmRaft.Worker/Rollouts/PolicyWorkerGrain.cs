@@ -33,6 +33,7 @@ public sealed class PolicyWorkerGrain(
     private readonly DateTimeOffset _startedAt = clock.GetUtcNow();
     private readonly Dictionary<string, (long Version, Decoder Model, RolloutExecutor Executor, int MaxNewTokens)> _policies = [];
     private readonly Dictionary<string, PromptDefinition> _definitions = [];
+    private CompletionLedger? _ledger;
     private IGrainTimer? _timer;
     private long _items;
     private long _rollouts;
@@ -43,6 +44,11 @@ public sealed class PolicyWorkerGrain(
     /// <inheritdoc />
     public Task StartAsync()
     {
+        if (_options.Ledger.Length > 0)
+        {
+            _ledger ??= new CompletionLedger(_options.Ledger, WorkerId);
+        }
+
         _timer ??= this.RegisterGrainTimer(PollAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _options.PollInterval) { KeepAlive = true });
         return Task.CompletedTask;
     }
@@ -144,7 +150,19 @@ public sealed class PolicyWorkerGrain(
                     [.. outcome.Responses.Select(r => r.Reward)]);
                 return new ItemResults(item.ItemId, report, responses);
             }).ToArray();
-            var dispositions = await queue.CompleteManyAsync(WorkerId, results);
+            _ledger?.Sent(results);
+            CompletionDisposition[] dispositions;
+            try
+            {
+                dispositions = await queue.CompleteManyAsync(WorkerId, results);
+            }
+            catch
+            {
+                _ledger?.Unanswered(results);
+                throw;
+            }
+
+            _ledger?.Answered(results, dispositions);
             for (int i = 0; i < results.Length; i++)
             {
                 if (dispositions[i] == CompletionDisposition.Accepted)

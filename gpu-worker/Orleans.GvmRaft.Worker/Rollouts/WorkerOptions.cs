@@ -20,6 +20,12 @@ public sealed class WorkerOptions : IValidatableOptions
     /// <summary>Responses sampled in one batch.</summary>
     public int SampleBatch { get; set; } = 256;
 
+    /// <summary>
+    /// A folder where the worker keeps its completion ledger (<c>WORKER-ID.jsonl</c>, see
+    /// <see cref="CompletionLedger"/>); empty (the default) keeps none.
+    /// </summary>
+    public string Ledger { get; set; } = "";
+
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {

@@ -31,6 +31,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <summary>The database.</summary>
     public string ConnectionString { get; }
 
+    /// <summary>Where each worker keeps its completion ledger (<c>Gvm:Worker:Ledger</c>), one file per worker.</summary>
+    public string LedgerFolder { get; } = Path.Combine(Path.GetTempPath(), $"gvm-ledgers-{Guid.NewGuid():N}");
+
     /// <summary>The processes started so far, dead or alive.</summary>
     public IReadOnlyList<SiloProcess> Processes => _processes;
 
@@ -74,6 +77,11 @@ public sealed class ProcessCluster : IAsyncDisposable
             process.Dispose();
         }
 
+        if (Directory.Exists(LedgerFolder))
+        {
+            Directory.Delete(LedgerFolder, recursive: true);
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -94,6 +102,9 @@ public sealed class ProcessCluster : IAsyncDisposable
             "--Gvm:Silo:Clustering", "PostgreSql",
             "--Gvm:Rollouts:LeaseDuration", "00:00:03",
             "--Gvm:Worker:ClaimSize", "1",
+            // The audit of a run compares every iteration's queue records with the ledgers.
+            "--Gvm:Rollouts:KeepIterations", "1000",
+            "--Gvm:Worker:Ledger", LedgerFolder,
             // Failure detection in seconds rather than Orleans' tens of seconds; these tests run
             // alone (ProcessCollection), so a slow probe means a dead silo, not a busy machine.
             "--Orleans:Membership:ProbeTimeout", "00:00:01",

@@ -13,8 +13,9 @@ namespace Orleans.GvmRaft.Tests.Processes;
 /// <summary>
 /// Faults played out on real processes (gvm-silo, gvm-worker) over PostgreSQL: a worker killed
 /// with leased work, a silo killed in the middle of an iteration, a worker silo started during a
-/// run, and a whole cluster restarted (stopped, then started again) under a paused run. After each, every prompt's counts must
-/// equal what the run recorded: nothing lost, nothing counted twice.
+/// run, and a whole cluster restarted (stopped, then started again) under a paused run. After
+/// each, the workers' own ledgers, the queue's records and every prompt's persisted counts must
+/// agree (<see cref="RunAudit"/>): nothing lost, nothing counted twice.
 /// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper output)
@@ -39,21 +40,22 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
             var run = await StartRunAsync(client, "killed-worker", iterations: 8);
 
             // Catch a worker with a lease out and kill it before it can report.
-            var queue = client.Client.GetGrain<IRolloutQueueGrain>("killed-worker");
             var workers = cluster.Processes.Where(p => p.Name.StartsWith("worker", StringComparison.Ordinal)).ToList();
-            var (iteration, stage, holder, items) = await KillALeaseHolderAsync(client.Client, "killed-worker", workers);
-            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} killed {holder.Name} holding a lease in iteration {iteration}, {stage}");
-
-            // Its leased item is finished all the same: issued again after the lease and done by
-            // the other worker, or, when the worker's results reached the queue just before it
-            // died, completed from the queue's outbox. (Re-issue itself, deterministically:
-            // Rollouts/RolloutQueueGrainTests.AnExpiredLeaseIsIssuedAgainAndTheFirstResultsWin.)
-            var done = await WaitForAsync(async () => await queue.GetProgressAsync(iteration, stage) is { Done: true } p ? p : null, TimeSpan.FromMinutes(3));
-            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} stage done: {done.Completed} completed, {done.Reissued} issued again");
-            Assert.Equal(items, done.Completed);
+            var (iteration, stage, holder, unsent) = await KillALeaseHolderAsync(client.Client, "killed-worker", workers, cluster.LedgerFolder);
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} killed {holder.Name} holding {string.Join(", ", unsent)} (iteration {iteration}, {stage}), not sent");
 
             await WaitForCompletionAsync(run);
-            await AssertCountsAgreeAsync(client.Client, "killed-worker");
+            await RunAudit.AssertAsync(client.Client, "killed-worker", PromptIds("killed-worker"), cluster.LedgerFolder, killed: holder.WorkerId);
+
+            // Each item it held and had not sent was issued again and finished by another worker.
+            var records = await client.Client.GetGrain<IRolloutQueueGrain>("killed-worker").GetItemsAsync(iteration, stage);
+            foreach (string itemId in unsent)
+            {
+                var record = Assert.Single(records, r => r.ItemId == itemId);
+                Assert.True(record.Leases >= 2, $"{itemId} was leased {record.Leases} time(s)");
+                Assert.NotNull(record.CompletedBy);
+                Assert.NotEqual(holder.WorkerId, record.CompletedBy);
+            }
         });
     }
 
@@ -80,7 +82,7 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
             output.WriteLine($"killed {victim.Name} (run grain on ports {string.Join(",", hosts)})");
 
             await WaitForCompletionAsync(run);
-            await AssertCountsAgreeAsync(client.Client, "killed-silo");
+            await RunAudit.AssertAsync(client.Client, "killed-silo", PromptIds("killed-silo"), cluster.LedgerFolder);
         });
     }
 
@@ -116,7 +118,7 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
                 TimeSpan.FromMinutes(2));
 
             await WaitForCompletionAsync(run);
-            await AssertCountsAgreeAsync(client.Client, "joining-worker");
+            await RunAudit.AssertAsync(client.Client, "joining-worker", PromptIds("joining-worker"), cluster.LedgerFolder);
         });
     }
 
@@ -161,7 +163,7 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
                 var final = await WaitForCompletionAsync(run);
                 Assert.Equal([1, 2, 3, 4], final.History.Select(h => h.Iteration));
                 Assert.Equal(4, final.PolicyVersion);
-                await AssertCountsAgreeAsync(client.Client, "restarted");
+                await RunAudit.AssertAsync(client.Client, "restarted", PromptIds("restarted"), cluster.LedgerFolder);
             }
         });
     }
@@ -186,14 +188,16 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
     }
 
     // Waits for a rollout stage after iteration `after` with work in flight and kills a worker that
-    // holds a lease in it. Polling alone misses most leases (an item takes milliseconds), so each
-    // look freezes the workers first: while frozen none can report or claim, so a lease seen is
-    // still held when its holder is killed. The freeze lasts milliseconds, well inside the
-    // failure-detection window, and the test's client never routes through a worker (no gateway).
-    // A stage's work is done in tens of milliseconds of its ~250 ms step, so it looks every 20 ms.
-    private static async Task<(int Iteration, RolloutStage Stage, SiloProcess Holder, int Items)> KillALeaseHolderAsync(
-        IGrainFactory grains, string runId, IReadOnlyList<SiloProcess> workers, int after = 1) =>
-        (await WaitForAsync<Tuple<int, RolloutStage, SiloProcess, int>>(
+    // holds a lease in it on an item it has not sent results for (its ledger, written before every
+    // send, has no line for it): that item can only be finished by being issued again. Polling
+    // alone misses most leases (an item takes milliseconds), so each look freezes the workers
+    // first: while frozen none can report, claim or write, so what is seen holds when the holder
+    // is killed. The freeze lasts milliseconds, well inside the failure-detection window, and the
+    // test's client never routes through a worker (no gateway). A stage's work is done in tens of
+    // milliseconds of its ~250 ms step, so it looks every 20 ms.
+    private static async Task<(int Iteration, RolloutStage Stage, SiloProcess Holder, string[] Unsent)> KillALeaseHolderAsync(
+        IGrainFactory grains, string runId, IReadOnlyList<SiloProcess> workers, string ledgerFolder, int after = 1) =>
+        (await WaitForAsync<Tuple<int, RolloutStage, SiloProcess, string[]>>(
             async () =>
             {
                 var s = (await grains.GetGrain<ITrainingRunGrain>(runId).GetSnapshotAsync())!;
@@ -202,18 +206,24 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
                     return null;
                 }
 
+                int iteration = s.CompletedIterations + 1;
                 var stage = s.Step == IterationStep.Estimate ? RolloutStage.Estimate : RolloutStage.Sample;
                 await SiloProcess.SignalAsync(workers, frozen: true);
                 try
                 {
-                    var progress = await grains.GetGrain<IRolloutQueueGrain>(runId).GetProgressAsync(s.CompletedIterations + 1, stage);
-                    if (progress.LeasedBy is not [var holder, ..] || workers.FirstOrDefault(w => w.WorkerId == holder) is not { } victim)
+                    var items = await grains.GetGrain<IRolloutQueueGrain>(runId).GetItemsAsync(iteration, stage);
+                    var sent = RunAudit.ReadLedgers(ledgerFolder).Where(e => e.Event == "sent").Select(e => (e.Item, e.Worker)).ToHashSet();
+                    foreach (var victim in workers)
                     {
-                        return null;
+                        string[] unsent = [.. items.Where(i => i.LeasedTo == victim.WorkerId && !sent.Contains((i.ItemId, victim.WorkerId))).Select(i => i.ItemId)];
+                        if (unsent.Length > 0)
+                        {
+                            victim.Kill();
+                            return Tuple.Create(iteration, stage, victim, unsent);
+                        }
                     }
 
-                    victim.Kill();
-                    return Tuple.Create(s.CompletedIterations + 1, stage, victim, progress.Pending + progress.Leased + progress.Completed);
+                    return null;
                 }
                 finally
                 {
@@ -237,21 +247,7 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
         }
     }
 
-    // Every prompt's lifetime counts (in PostgreSQL, through the prompt grains) add up to what the
-    // run recorded iteration by iteration from the queue's winning results.
-    private static async Task AssertCountsAgreeAsync(IGrainFactory grains, string runId)
-    {
-        var run = (await grains.GetGrain<ITrainingRunGrain>(runId).GetSnapshotAsync())!;
-        Assert.Equal(Enumerable.Range(1, run.Config.Iterations), run.History.Select(h => h.Iteration));
-        var snapshots = await Task.WhenAll(ArithmeticPreset.TrainingPrompts(Prompts, 3, $"{runId}-set")
-            .Select(p => grains.GetGrain<IPromptGrain>(p.Id).GetSnapshotAsync()));
-        Assert.Equal(run.Samples, snapshots.Sum(s => s!.Statistics.Attempts));
-        Assert.Equal(run.History.Sum(h => (long)h.Attempts), run.Samples);
-        Assert.Equal(run.History.Sum(h => (long)h.Acceptances), snapshots.Sum(s => s!.Statistics.Acceptances));
-        Assert.True(run.History.Sum(h => h.Acceptances) > 0, "the warmed-up policy should solve some prompts");
-        long perIteration = run.Config.BatchSize * run.Config.Stage1Samples + run.Config.Budget;
-        Assert.Equal(perIteration * run.Config.Iterations, run.Samples);
-    }
+    private static string[] PromptIds(string runId) => [.. ArithmeticPreset.TrainingPrompts(Prompts, 3, $"{runId}-set").Select(p => p.Id)];
 
     private async Task RunAsync(ProcessCluster cluster, Func<Task> test)
     {
