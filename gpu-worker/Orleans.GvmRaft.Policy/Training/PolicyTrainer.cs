@@ -6,74 +6,50 @@ using static TorchSharp.torch;
 namespace Orleans.GvmRaft.Policy.Training;
 
 /// <summary>
-/// The policy update of DESIGN.md §1, step 4, read top to bottom in <see cref="Step"/>: the
-/// PPO-clip objective on response tokens, token-mean, optional k3 KL to a reference policy, AdamW
-/// and global gradient clipping. RAFT++ is the same objective on accepted responses with advantage
-/// 1 (supervised on what passed, with the ratio clipped when one batch serves several steps);
-/// GRPO uses group-normalised advantages.
+/// The policy update of DESIGN.md §1, step 4, read top to bottom in <see cref="Step"/>: one
+/// optimiser step on the policy-gradient objective −A · log π over response tokens, token-mean,
+/// AdamW and global gradient clipping. RAFT++ is the same objective on accepted responses with
+/// advantage 1 (supervised on what passed); GRPO uses group-normalised advantages.
 /// </summary>
+/// <remarks>
+/// Each iteration's responses serve exactly one step, taken with the policy that sampled them, so
+/// the PPO importance ratio π/π_old would be 1 on every token: its clipping and a k3 KL term to a
+/// reference policy would never act, and computing π_old would cost a forward pass per step. They
+/// come back with several optimiser steps per iteration (π_old from the sampling worker's
+/// log-probabilities) and a reference model for the KL term.
+/// </remarks>
 public sealed class PolicyTrainer : IDisposable
 {
     private readonly Decoder _model;
-    private readonly Decoder? _reference;
     private readonly TrainingOptions _options;
     private readonly AdamW _optimizer;
 
-    /// <summary>Trains <paramref name="model"/>; <paramref name="reference"/> is the frozen policy the KL term pulls towards.</summary>
-    public PolicyTrainer(Decoder model, TrainingOptions options, Decoder? reference = null)
+    /// <summary>Trains <paramref name="model"/>.</summary>
+    public PolicyTrainer(Decoder model, TrainingOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _model = model;
-        _reference = reference;
         _options = options;
         _optimizer = optim.AdamW(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
     }
 
-    /// <summary>
-    /// Log-probabilities (B, L − 1) of every next token under the current policy, without gradients:
-    /// the π_old of the steps that follow, taken before the first of them.
-    /// </summary>
-    public Tensor OldLogProbs(SequenceBatch batch)
-    {
-        using var noGrad = no_grad();
-        return TokenLogProbs(_model, batch);
-    }
-
     /// <summary>RAFT++: one step on accepted responses (advantage 1).</summary>
-    public UpdateMetrics RaftStep(IReadOnlyList<ScoredSequence> accepted, Tensor? oldLogProbs = null) =>
-        Step([.. accepted.Select(s => new PolicyExample(s, 1.0))], oldLogProbs);
+    public UpdateMetrics RaftStep(IReadOnlyList<ScoredSequence> accepted) =>
+        Step([.. accepted.Select(s => new PolicyExample(s, 1.0))]);
 
-    /// <summary>One optimiser step on <paramref name="examples"/>; π_old is the current policy unless given.</summary>
-    public UpdateMetrics Step(IReadOnlyList<PolicyExample> examples, Tensor? oldLogProbs = null)
+    /// <summary>One optimiser step on <paramref name="examples"/>.</summary>
+    public UpdateMetrics Step(IReadOnlyList<PolicyExample> examples)
     {
         using var scope = NewDisposeScope();
         using var batch = SequenceBatch.Create([.. examples.Select(e => e.Sequence)], _model.Device);
-        var old = oldLogProbs ?? OldLogProbs(batch);
         var advantages = tensor(examples.Select(e => (float)e.Advantage).ToArray(), device: _model.Device).unsqueeze(1);
         var tokens = batch.ResponseTargets;
         double count = tokens.sum().item<float>();
 
         _optimizer.zero_grad();
         var logProbs = TokenLogProbs(_model, batch);
-        var ratio = (logProbs - old).exp();
-        var clipped = ratio.clamp(1 - _options.ClipEpsilon, 1 + _options.ClipEpsilon);
-        var surrogate = minimum(ratio * advantages, clipped * advantages);
-        var loss = -(surrogate * tokens).sum() / count;
-
-        var kl = zeros(1, device: _model.Device);
-        if (_reference is not null && _options.KlCoefficient > 0)
-        {
-            Tensor referenceLogProbs;
-            using (no_grad())
-            {
-                referenceLogProbs = TokenLogProbs(_reference, batch);
-            }
-
-            // k3 = exp(ref − logπ) − (ref − logπ) − 1: unbiased, non-negative, low variance.
-            var delta = referenceLogProbs - logProbs;
-            kl = ((delta.exp() - delta - 1) * tokens).sum() / count;
-            loss = loss + (_options.KlCoefficient * kl);
-        }
+        var loss = -(advantages * logProbs * tokens).sum() / count;
 
         loss.backward();
         double gradNorm = _options.MaxGradNorm > 0
@@ -81,13 +57,9 @@ public sealed class PolicyTrainer : IDisposable
             : GlobalGradNorm();
         _optimizer.step();
 
-        double clipFraction = ((ratio - clipped).abs().gt(1e-6).to_type(ScalarType.Float32) * tokens).sum().item<float>() / count;
         return new UpdateMetrics(
             loss.item<float>(),
-            (ratio.detach() * tokens).sum().item<float>() / count,
-            clipFraction,
             gradNorm,
-            kl.item<float>(),
             (long)count,
             -(logProbs.detach() * tokens).sum().item<float>() / count);
     }

@@ -4,14 +4,10 @@ namespace Orleans.GvmRaft.Policy.Training;
 /// <param name="LearningRate">AdamW learning rate.</param>
 /// <param name="WeightDecay">AdamW decoupled weight decay.</param>
 /// <param name="MaxGradNorm">Global gradient-norm clip (0 = off).</param>
-/// <param name="ClipEpsilon">PPO clip ε on the importance ratio.</param>
-/// <param name="KlCoefficient">Weight of the k3 KL estimate to the reference policy (GRPO; 0 = off).</param>
 public sealed record TrainingOptions(
     double LearningRate = 1e-5,
     double WeightDecay = 0.0,
-    double MaxGradNorm = 1.0,
-    double ClipEpsilon = 0.2,
-    double KlCoefficient = 0.0)
+    double MaxGradNorm = 1.0)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -29,16 +25,6 @@ public sealed record TrainingOptions(
         if (!(MaxGradNorm >= 0))
         {
             throw new ArgumentException($"training: maxGradNorm must be >= 0 (got {MaxGradNorm}).");
-        }
-
-        if (!(ClipEpsilon > 0 && ClipEpsilon < 1))
-        {
-            throw new ArgumentException($"training: clipEpsilon must be in (0, 1) (got {ClipEpsilon}).");
-        }
-
-        if (!(KlCoefficient >= 0))
-        {
-            throw new ArgumentException($"training: klCoefficient must be >= 0 (got {KlCoefficient}).");
         }
     }
 }
