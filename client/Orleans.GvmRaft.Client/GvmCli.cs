@@ -1,15 +1,12 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using Orleans.GvmRaft.Client.Allocate;
-using Orleans.GvmRaft.Client.Bench;
 using Orleans.GvmRaft.Client.Cluster;
-using Orleans.GvmRaft.Client.Demo;
 using Orleans.GvmRaft.Client.Grade;
 using Orleans.GvmRaft.Client.Import;
 using Orleans.GvmRaft.Client.Model;
 using Orleans.GvmRaft.Client.Prompts;
 using Orleans.GvmRaft.Client.Runs;
-using Orleans.GvmRaft.Client.Train;
 
 namespace Orleans.GvmRaft.Client;
 
@@ -20,28 +17,29 @@ public static class GvmCli
     public static RootCommand Create()
     {
         var connection = new ClusterOptionsBinder();
-        var root = new RootCommand("gvm: import prompt sets, query prompts and allocate sampling budgets for GVM-RAFT training on Orleans.")
+        var root = new RootCommand("gvm: import prompt sets, start and watch runs, query prompts, and allocate sampling budgets for GVM-RAFT training on Orleans (training on the embedded default: gvm-embedded).")
         {
             AllocateCommand.Create(),
             ImportCommand.Create(connection),
             PromptCommand.Create(connection),
             PromptsCommand.Create(connection),
             RunCommand.Create(connection),
-            DemoCommand.Create(),
-            BenchCommand.Create(),
             ModelCommand.Create(),
             GradeCommand.Create(),
-            TrainCommand.Create(),
-            ExperimentCommand.Create(),
         };
         connection.AddTo(root);
         return root;
     }
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        InvokeAsync(Create(), args, output, error, cancellationToken);
+
+    /// <summary>Parses <paramref name="args"/> against <paramref name="root"/> and runs the command, writing to the given streams.</summary>
+    public static Task<int> InvokeAsync(RootCommand root, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var result = Create().Parse(args);
+        ArgumentNullException.ThrowIfNull(root);
+        var result = root.Parse(args);
 
         // A usage error goes to standard error alone: commands like allocate promise that standard
         // output carries data and nothing else, and a help page there would be read as data.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# gvm bench pool on a throwaway store: the import of a pool of prompts, the memory of their
+# gvm-embedded bench pool on a throwaway store: the import of a pool of prompts, the memory of their
 # grains, the solve over the pool and the control plane of iterations drawn from it.
 #
 #   bash deploy/bench/pool.sh postgresql 1000000     # or: sqlite | memory, then the pool size
@@ -13,8 +13,8 @@ store=${1:-postgresql}
 prompts=${2:-1000000}
 shift $(( $# < 2 ? $# : 2 ))
 
-dotnet build -c Release client/Orleans.GvmRaft.Client -v q -nologo >/dev/null
-gvm=client/Orleans.GvmRaft.Client/bin/Release/net10.0/gvm
+dotnet build -c Release client/Orleans.GvmRaft.Embedded -v q -nologo >/dev/null
+gvm=client/Orleans.GvmRaft.Embedded/bin/Release/net10.0/gvm-embedded
 work=$(mktemp -d)
 trap 'pg_stop "$work"; rm -rf "$work"' EXIT
 
@@ -32,7 +32,7 @@ case "$store" in
     echo "PostgreSQL database: $(pg_as "$(pg_bin)/psql" -h "$work" -p "$PG_PORT" -U gvm -d gvm -Atc "select pg_size_pretty(pg_database_size('gvm'))")"
     ;;
   *)
-    echo "usage: $0 postgresql|sqlite|memory [prompts] [gvm bench pool options]" >&2
+    echo "usage: $0 postgresql|sqlite|memory [prompts] [gvm-embedded bench pool options]" >&2
     exit 2
     ;;
 esac

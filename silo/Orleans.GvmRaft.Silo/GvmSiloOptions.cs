@@ -11,10 +11,10 @@ public sealed class GvmSiloOptions : IValidatableOptions
     public static string SectionName => "Gvm:Silo";
 
     /// <summary>Cluster id; silos and clients of one cluster share it.</summary>
-    public string ClusterId { get; set; } = "gvm-local";
+    public string ClusterId { get; set; } = ClusterDefaults.ClusterId;
 
     /// <summary>Service id; stable across deployments of the same service, it keys persisted state.</summary>
-    public string ServiceId { get; set; } = "orleans-gvmraft";
+    public string ServiceId { get; set; } = ClusterDefaults.ServiceId;
 
     /// <summary>The silo's name (unique in the cluster); a worker silo's rollout worker is <c>worker-{Name}</c>. Generated when empty.</summary>
     public string? Name { get; set; }
@@ -26,7 +26,7 @@ public sealed class GvmSiloOptions : IValidatableOptions
     /// Port clients connect to (loopback); 0 opens no gateway: the silo serves grains but no
     /// clients (worker silos need none, and a client then never routes through a busy worker).
     /// </summary>
-    public int GatewayPort { get; set; } = 30000;
+    public int GatewayPort { get; set; } = ClusterDefaults.GatewayPort;
 
     /// <summary>
     /// Silo port of the cluster's primary silo, which the others join through (localhost

@@ -35,12 +35,12 @@ public sealed class ClusterConnection : IAsyncDisposable
                     string postgres = ConnectionStrings.PostgreSql(configuration);
                     client.UseAdoNetClustering(o =>
                     {
-                        o.Invariant = GvmBackends.PostgreSqlInvariant;
+                        o.Invariant = ConnectionStrings.PostgreSqlInvariant;
                         o.ConnectionString = postgres;
                     });
                     break;
                 case ClusteringKind.Redis:
-                    var redis = GvmBackends.Redis(configuration);
+                    var redis = ConnectionStrings.RedisOptions(configuration);
                     client.UseRedisClustering(o => o.ConfigurationOptions = redis);
                     break;
                 default:

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
-using Orleans.GvmRaft.Silo;
 using Orleans.GvmRaft.Silo.Backends;
 
 namespace Orleans.GvmRaft.Client.Cluster;
@@ -14,7 +13,6 @@ namespace Orleans.GvmRaft.Client.Cluster;
 /// </summary>
 public sealed class ClusterOptionsBinder
 {
-    private readonly GvmSiloOptions _defaults = new();
 
     private readonly Option<int> _gatewayPort;
     private readonly Option<string> _clusterId;
@@ -29,19 +27,19 @@ public sealed class ClusterOptionsBinder
         {
             Description = "Gateway port of a silo on this machine (env GVM_GATEWAY_PORT).",
             Recursive = true,
-            DefaultValueFactory = _ => int.TryParse(Environment.GetEnvironmentVariable("GVM_GATEWAY_PORT"), out int port) ? port : _defaults.GatewayPort,
+            DefaultValueFactory = _ => int.TryParse(Environment.GetEnvironmentVariable("GVM_GATEWAY_PORT"), out int port) ? port : ClusterDefaults.GatewayPort,
         };
         _clusterId = new Option<string>("--cluster-id")
         {
             Description = "Cluster id of the silo (env GVM_CLUSTER_ID).",
             Recursive = true,
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GVM_CLUSTER_ID") ?? _defaults.ClusterId,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GVM_CLUSTER_ID") ?? ClusterDefaults.ClusterId,
         };
         _serviceId = new Option<string>("--service-id")
         {
             Description = "Service id of the silo (env GVM_SERVICE_ID).",
             Recursive = true,
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GVM_SERVICE_ID") ?? _defaults.ServiceId,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GVM_SERVICE_ID") ?? ClusterDefaults.ServiceId,
         };
         _clustering = new Option<ClusteringKind>("--clustering")
         {

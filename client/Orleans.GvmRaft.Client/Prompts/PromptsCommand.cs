@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Orleans.GvmRaft.Client.Cluster;
 using Orleans.GvmRaft.Index;
+using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Prompts;
-using Orleans.GvmRaft.Worker.Presets;
 
 namespace Orleans.GvmRaft.Client.Prompts;
 
@@ -74,7 +74,7 @@ public static class PromptsCommand
             }
 
             var output = result.InvocationConfiguration.Output;
-            foreach (var p in ArithmeticPreset.TrainingPrompts(n, result.GetValue(seed), result.GetValue(prefix)!))
+            foreach (var p in ArithmeticTask.Generate(n, result.GetValue(seed), result.GetValue(prefix)!))
             {
                 output.WriteLine(JsonSerializer.Serialize(new { id = p.Id, problem = p.Text, answer = p.Answer, verifier = VerifierKinds.Exact }));
             }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Orleans.GvmRaft.Client.Cluster;
-using Orleans.GvmRaft.Client.Train;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;

@@ -6,10 +6,10 @@ using Orleans.GvmRaft.Policy.Model;
 using Orleans.GvmRaft.Policy.Probe;
 using Orleans.GvmRaft.Policy.Rollouts;
 using Orleans.GvmRaft.Policy.Sampling;
+using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Policy.Text;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
-using Orleans.GvmRaft.Worker.Presets;
 using Orleans.GvmRaft.Workers;
 using Orleans.Placement;
 
@@ -193,10 +193,10 @@ public sealed class PolicyWorkerGrain(
         }
 
         var settings = weights.Settings;
-        var model = held.Model ?? ArithmeticPreset.NewModel(settings.Seed);
+        var model = held.Model ?? ArithmeticModel.Create(settings.Seed);
         await Task.Run(() => ParameterBytes.Import(model, weights.Weights));
         var sampling = new SamplingOptions(MaxNewTokens: settings.MaxNewTokens, Temperature: settings.Temperature);
-        var executor = new RolloutExecutor(model, ArithmeticPreset.Tokenizer, sampling, ProbeTarget.EmbedTokens, _options.SampleBatch);
+        var executor = new RolloutExecutor(model, ArithmeticModel.Tokenizer, sampling, ProbeTarget.EmbedTokens, _options.SampleBatch);
         _policies[runId] = (version, model, executor, settings.MaxNewTokens);
         return executor;
     }
@@ -204,8 +204,8 @@ public sealed class PolicyWorkerGrain(
     // The prompt and the longest response must fit the model's positions.
     private static string? TooLong(PromptDefinition prompt, int maxNewTokens)
     {
-        int tokens = ArithmeticPreset.Tokenizer.PromptIds(prompt.Text).Length;
-        int context = ArithmeticPreset.ModelConfig().MaxPositions;
+        int tokens = ArithmeticModel.Tokenizer.PromptIds(prompt.Text).Length;
+        int context = ArithmeticModel.Config().MaxPositions;
         return tokens + maxNewTokens > context
             ? $"prompt '{prompt.Id}' is {tokens} tokens; with {maxNewTokens} new tokens it exceeds the model's context of {context} positions"
             : null;

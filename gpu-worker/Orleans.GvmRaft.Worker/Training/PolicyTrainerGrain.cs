@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Placement;
 using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Policy.Model;
+using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Policy.Training;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
@@ -42,7 +43,7 @@ public sealed class PolicyTrainerGrain(
         // Model work runs off the grain's scheduler (it takes seconds to minutes) and is awaited.
         var (model, nll, accuracy) = await Task.Run(() =>
         {
-            var model = ArithmeticPreset.NewModel(settings.Seed);
+            var model = ArithmeticModel.Create(settings.Seed);
             double nll = ArithmeticPreset.Warmup(model, settings);
             return (model, nll, Evaluate(model, settings));
         });
@@ -99,7 +100,7 @@ public sealed class PolicyTrainerGrain(
     private double Evaluate(Decoder model, PolicySettings settings)
     {
         _eval ??= ArithmeticPreset.EvalSet(settings);
-        return GreedyEvaluation.Accuracy(model, ArithmeticPreset.Tokenizer, _eval, settings.MaxNewTokens);
+        return GreedyEvaluation.Accuracy(model, ArithmeticModel.Tokenizer, _eval, settings.MaxNewTokens);
     }
 
     // After a move to another silo the model comes back from the persisted weights.
@@ -111,7 +112,7 @@ public sealed class PolicyTrainerGrain(
         }
 
         var config = state.State.Config!;
-        var model = ArithmeticPreset.NewModel(config.PolicyOrDefault.Seed);
+        var model = ArithmeticModel.Create(config.PolicyOrDefault.Seed);
         ParameterBytes.Import(model, state.State.Weights!);
         Adopt(config, model);
     }

@@ -2,16 +2,12 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
-using StackExchange.Redis;
 
 namespace Orleans.GvmRaft.Silo.Backends;
 
 /// <summary>Storage, clustering and reminders through the official Orleans providers, chosen by <see cref="GvmSiloOptions"/>.</summary>
 public static class GvmBackends
 {
-    /// <summary>The ADO.NET invariant of PostgreSQL (Npgsql).</summary>
-    public const string PostgreSqlInvariant = "Npgsql";
-
     /// <summary>The ADO.NET invariant the Orleans providers map to Microsoft.Data.Sqlite.</summary>
     public const string SqliteInvariant = "System.Data.SQLite";
 
@@ -37,12 +33,12 @@ public static class GvmBackends
                     string postgres = ConnectionStrings.PostgreSql(configuration);
                     silo.AddAdoNetGrainStorage(name, o =>
                     {
-                        o.Invariant = PostgreSqlInvariant;
+                        o.Invariant = ConnectionStrings.PostgreSqlInvariant;
                         o.ConnectionString = postgres;
                     });
                     break;
                 case StorageKind.Redis:
-                    var redis = Redis(configuration);
+                    var redis = ConnectionStrings.RedisOptions(configuration);
                     silo.AddRedisGrainStorage(name, o => o.ConfigurationOptions = redis);
                     break;
                 default:
@@ -73,12 +69,12 @@ public static class GvmBackends
                 string postgres = ConnectionStrings.PostgreSql(configuration);
                 silo.UseAdoNetClustering(o =>
                 {
-                    o.Invariant = PostgreSqlInvariant;
+                    o.Invariant = ConnectionStrings.PostgreSqlInvariant;
                     o.ConnectionString = postgres;
                 });
                 break;
             case ClusteringKind.Redis:
-                var redis = Redis(configuration);
+                var redis = ConnectionStrings.RedisOptions(configuration);
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
                 break;
             default:
@@ -106,12 +102,12 @@ public static class GvmBackends
                 string postgres = ConnectionStrings.PostgreSql(configuration);
                 silo.UseAdoNetReminderService(o =>
                 {
-                    o.Invariant = PostgreSqlInvariant;
+                    o.Invariant = ConnectionStrings.PostgreSqlInvariant;
                     o.ConnectionString = postgres;
                 });
                 break;
             case RemindersKind.Redis:
-                var redis = Redis(configuration);
+                var redis = ConnectionStrings.RedisOptions(configuration);
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = redis);
                 break;
             default:
@@ -121,8 +117,6 @@ public static class GvmBackends
         return silo;
     }
 
-    /// <summary>The Redis client configuration from <c>ConnectionStrings:Redis</c>.</summary>
-    public static ConfigurationOptions Redis(IConfiguration configuration) => ConfigurationOptions.Parse(ConnectionStrings.Redis(configuration));
 
     /// <summary>Applies the SQL schema of every SQL backend the options use.</summary>
     public static async Task ApplySchemaAsync(GvmSiloOptions options, IConfiguration configuration, CancellationToken cancellationToken = default)

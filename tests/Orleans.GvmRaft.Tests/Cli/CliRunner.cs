@@ -1,8 +1,9 @@
 using Orleans.GvmRaft.Client;
+using Orleans.GvmRaft.Embedded;
 
 namespace Orleans.GvmRaft.Tests.Cli;
 
-/// <summary>Runs <c>gvm</c> in-process and captures what it prints.</summary>
+/// <summary>Runs <c>gvm</c> or <c>gvm-embedded</c> in-process and captures what it prints.</summary>
 public static class CliRunner
 {
     /// <summary>The exit code and the two streams of one invocation.</summary>
@@ -13,11 +14,16 @@ public static class CliRunner
     }
 
     /// <summary>Runs <c>gvm</c> with <paramref name="args"/>.</summary>
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => CaptureAsync(GvmCli.RunAsync, args);
+
+    /// <summary>Runs <c>gvm-embedded</c> with <paramref name="args"/>.</summary>
+    public static Task<Result> RunEmbeddedAsync(params string[] args) => CaptureAsync(EmbeddedCli.RunAsync, args);
+
+    private static async Task<Result> CaptureAsync(Func<string[], TextWriter, TextWriter, CancellationToken, Task<int>> cli, string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = await GvmCli.RunAsync(args, output, error);
+        int code = await cli(args, output, error, CancellationToken.None);
         return new Result(code, output.ToString(), error.ToString());
     }
 

@@ -5,7 +5,7 @@ public sealed class DemoCommandTests
     [Fact]
     public async Task TheEmbeddedDemoRunsEveryIterationAndPrintsTheAllocation()
     {
-        var result = await CliRunner.RunAsync("demo", "--iterations", "2", "--budget", "96");
+        var result = await CliRunner.RunEmbeddedAsync("demo", "--iterations", "2", "--budget", "96");
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("Imported 48 prompts", result.Output);
         Assert.Contains("iteration 1:", result.Output);

@@ -1,10 +1,10 @@
 using Orleans.GvmRaft.Client.Cluster;
 using Orleans.GvmRaft.Client.Import;
+using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
 using Orleans.GvmRaft.Tests.Backends;
-using Orleans.GvmRaft.Worker.Presets;
 using Orleans.GvmRaft.Workers;
 using Xunit.Abstractions;
 
@@ -171,7 +171,7 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
     private static async Task<ITrainingRunGrain> StartRunAsync(ClusterConnection client, string runId, int iterations)
     {
         string set = $"{runId}-set";
-        var prompts = ArithmeticPreset.TrainingPrompts(Prompts, 3, set)
+        var prompts = ArithmeticTask.Generate(Prompts, 3, set)
             .Select(p => new PromptDefinition(p.Id, p.Text, p.Answer, VerifierKinds.Exact)).ToList();
         await new PromptImporter(client.Client).ImportAsync(prompts, set: set);
         var run = client.Client.GetGrain<ITrainingRunGrain>(runId);
@@ -247,7 +247,7 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
         }
     }
 
-    private static string[] PromptIds(string runId) => [.. ArithmeticPreset.TrainingPrompts(Prompts, 3, $"{runId}-set").Select(p => p.Id)];
+    private static string[] PromptIds(string runId) => [.. ArithmeticTask.Generate(Prompts, 3, $"{runId}-set").Select(p => p.Id)];
 
     private async Task RunAsync(ProcessCluster cluster, Func<Task> test)
     {

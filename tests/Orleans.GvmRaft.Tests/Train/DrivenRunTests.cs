@@ -1,11 +1,11 @@
 using System.Text.Json;
-using Orleans.GvmRaft.Client.Train;
+using Orleans.GvmRaft.Embedded.Train;
 using Orleans.GvmRaft.Index;
 using Orleans.GvmRaft.Policy.Checkpoints;
+using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
-using Orleans.GvmRaft.Worker.Presets;
 using Orleans.GvmRaft.Workers;
 
 namespace Orleans.GvmRaft.Tests.Train;
@@ -59,7 +59,7 @@ public sealed class DrivenRunTests(ClusterFixture fixture)
         Assert.Equal(3, File.ReadAllLines(Path.Combine(output, "allocations.jsonl")).Length);
         Assert.Contains("<polyline", File.ReadAllText(Path.Combine(output, "accuracy.svg")));
         using var checkpoint = HfCheckpoint.Load(Path.Combine(output, "checkpoint"));
-        Assert.Equal(ArithmeticPreset.ModelConfig().VocabSize, checkpoint.Config.VocabSize);
+        Assert.Equal(ArithmeticModel.Config().VocabSize, checkpoint.Config.VocabSize);
 
         // The worker grains live on the worker silo only: the placement filter kept them off Silo_0.
         var hosts = await HostsAsync("PolicyTrainerGrain", "PolicyWorkerGrain");

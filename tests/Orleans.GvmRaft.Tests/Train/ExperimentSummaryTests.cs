@@ -1,4 +1,5 @@
-using Orleans.GvmRaft.Client.Train;
+using Orleans.GvmRaft.Client.Runs;
+using Orleans.GvmRaft.Embedded.Train;
 using Orleans.GvmRaft.Runs;
 
 namespace Orleans.GvmRaft.Tests.Train;

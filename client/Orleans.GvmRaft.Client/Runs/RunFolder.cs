@@ -3,7 +3,7 @@ using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Policy.Model;
 using Orleans.GvmRaft.Runs;
 
-namespace Orleans.GvmRaft.Client.Train;
+namespace Orleans.GvmRaft.Client.Runs;
 
 /// <summary>
 /// The files of a training run: <c>metrics.jsonl</c>, <c>allocations.jsonl</c>, <c>accuracy.svg</c>

@@ -5,7 +5,7 @@ using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Runs;
 using Spectre.Console;
 
-namespace Orleans.GvmRaft.Client.Demo;
+namespace Orleans.GvmRaft.Embedded.Demo;
 
 /// <summary>
 /// One demo run against a cluster: import the prompts as a set, start a run over it whose policy is

@@ -1,9 +1,9 @@
 using Orleans.GvmRaft.Policy.Checkpoints;
+using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Runs;
-using Orleans.GvmRaft.Worker.Presets;
 using Orleans.GvmRaft.Workers;
 
-namespace Orleans.GvmRaft.Client.Train;
+namespace Orleans.GvmRaft.Client.Runs;
 
 /// <summary>
 /// Follows a driven run until it completes and writes its run folder: a metrics line and an
@@ -64,8 +64,8 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
 
     private async Task FinishAsync(RunFolder folder)
     {
-        var policy = await grains.GetGrain<IPolicyTrainerGrain>(runId).GetPolicyAsync();
-        using var model = ArithmeticPreset.NewModel(policy.Settings.Seed);
+        var policy = await PolicyTrainers.Model(grains, runId).GetPolicyAsync();
+        using var model = ArithmeticModel.Create(policy.Settings.Seed);
         ParameterBytes.Import(model, policy.Weights);
         folder.Finish($"{runId}, policy version {policy.Version}", model);
     }

@@ -1,13 +1,12 @@
 using System.CommandLine;
-using Orleans.GvmRaft.Client.Cluster;
-using Orleans.GvmRaft.Client.External;
 using Orleans.GvmRaft.Client.Import;
 using Orleans.GvmRaft.Client.Input;
+using Orleans.GvmRaft.Embedded.Hosting;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Runs;
 using Spectre.Console;
 
-namespace Orleans.GvmRaft.Client.Demo;
+namespace Orleans.GvmRaft.Embedded.Demo;
 
 /// <summary>
 /// <c>gvm demo</c>: the embedded default end to end without a model. It starts a silo in this

@@ -1,4 +1,4 @@
-namespace Orleans.GvmRaft.Client.Train;
+namespace Orleans.GvmRaft.Client.Runs;
 
 /// <summary>One line of <c>metrics.jsonl</c>.</summary>
 /// <param name="Iteration">The iteration.</param>

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.GvmRaft.Client.Cluster;
 using Orleans.GvmRaft.Silo;
 using Orleans.GvmRaft.Silo.Backends;
 using Orleans.GvmRaft.Worker.Hosting;
 using Orleans.GvmRaft.Workers;
 
-namespace Orleans.GvmRaft.Client.Cluster;
+namespace Orleans.GvmRaft.Embedded.Hosting;
 
 /// <summary>The embedded default: a silo with in-memory storage inside this process, on free loopback ports.</summary>
 public static class EmbeddedSilo

@@ -1,6 +1,6 @@
 using Orleans.GvmRaft.Runs;
 
-namespace Orleans.GvmRaft.Client.Train;
+namespace Orleans.GvmRaft.Embedded.Train;
 
 /// <summary>The embedded default's training run: the arithmetic preset on a tiny decoder, on the CPU.</summary>
 /// <param name="Allocator">GVM or the uniform baseline.</param>

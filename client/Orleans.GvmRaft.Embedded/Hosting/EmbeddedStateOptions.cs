@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Orleans.GvmRaft.Silo.Backends;
 
-namespace Orleans.GvmRaft.Client.Cluster;
+namespace Orleans.GvmRaft.Embedded.Hosting;
 
 /// <summary>The <c>--storage</c> and <c>--state-db</c> options of the commands that run an embedded silo.</summary>
 public sealed class EmbeddedStateOptions

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Client.Runs;
+using Orleans.GvmRaft.Embedded.Hosting;
 using Orleans.GvmRaft.Runs;
 
-namespace Orleans.GvmRaft.Client.Train;
+namespace Orleans.GvmRaft.Embedded.Train;
 
 /// <summary>
 /// <c>gvm experiment</c>: the arithmetic preset trained with the GVM allocator and with the uniform

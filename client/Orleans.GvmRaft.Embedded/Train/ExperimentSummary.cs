@@ -1,4 +1,4 @@
-namespace Orleans.GvmRaft.Client.Train;
+namespace Orleans.GvmRaft.Embedded.Train;
 
 /// <summary>What a GVM-versus-uniform comparison found, per allocator, averaged over seeds.</summary>
 /// <param name="Allocator">Gvm or Uniform.</param>

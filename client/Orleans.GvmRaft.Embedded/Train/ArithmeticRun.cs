@@ -1,9 +1,10 @@
 using Orleans.GvmRaft.Client.Import;
+using Orleans.GvmRaft.Client.Runs;
+using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Runs;
-using Orleans.GvmRaft.Worker.Presets;
 
-namespace Orleans.GvmRaft.Client.Train;
+namespace Orleans.GvmRaft.Embedded.Train;
 
 /// <summary>
 /// One training run of the arithmetic preset on a cluster with at least one worker silo: import
@@ -17,7 +18,7 @@ public sealed class ArithmeticRun(IGrainFactory grains, TrainSettings settings, 
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        var prompts = ArithmeticPreset.TrainingPrompts(settings.TrainPrompts, settings.Seed, settings.PromptSet);
+        var prompts = ArithmeticTask.Generate(settings.TrainPrompts, settings.Seed, settings.PromptSet);
         await new PromptImporter(grains).ImportAsync(
             [.. prompts.Select(p => new PromptDefinition(p.Id, p.Text, p.Answer, VerifierKinds.Exact))],
             cancellationToken: cancellationToken,

@@ -1,8 +1,9 @@
 using System.CommandLine;
-using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Client;
+using Orleans.GvmRaft.Embedded.Hosting;
 using Orleans.GvmRaft.Runs;
 
-namespace Orleans.GvmRaft.Client.Train;
+namespace Orleans.GvmRaft.Embedded.Train;
 
 /// <summary>
 /// <c>gvm train</c>: the embedded default main job. A silo, a rollout worker and the trainer in

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Orleans.GvmRaft.Silo.Backends;
 
@@ -10,6 +11,9 @@ namespace Orleans.GvmRaft.Silo.Backends;
 /// </summary>
 public static class ConnectionStrings
 {
+    /// <summary>The ADO.NET invariant of PostgreSQL (Npgsql).</summary>
+    public const string PostgreSqlInvariant = "Npgsql";
+
     /// <summary>The embedded default's SQLite file, beside the working directory.</summary>
     public const string DefaultSqlite = "Data Source=gvm.db";
 
@@ -23,11 +27,14 @@ public static class ConnectionStrings
     /// <summary>The Redis connection string; throws naming the setting when missing.</summary>
     public static string Redis(IConfiguration configuration) => Required(configuration, "Redis");
 
+    /// <summary>The Redis client configuration from <c>ConnectionStrings:Redis</c>.</summary>
+    public static ConfigurationOptions RedisOptions(IConfiguration configuration) => ConfigurationOptions.Parse(Redis(configuration));
+
     private static string Required(IConfiguration configuration, string name) =>
         configuration.GetConnectionString(name) is { Length: > 0 } value
             ? value
             : throw new OptionsValidationException(
                 $"ConnectionStrings:{name}",
-                typeof(GvmSiloOptions),
+                typeof(ConnectionStrings),
                 [$"ConnectionStrings:{name} must be set (configuration, or the environment variable ConnectionStrings__{name}) for the {name} backend."]);
 }

@@ -1,6 +1,6 @@
 using Orleans.GvmRaft.Silo.Backends;
 
-namespace Orleans.GvmRaft.Client.Cluster;
+namespace Orleans.GvmRaft.Embedded.Hosting;
 
 /// <summary>Where an embedded silo keeps grain state.</summary>
 /// <param name="Storage">Memory or Sqlite; PostgreSql and Redis take their connection string from the environment (ConnectionStrings__PostgreSql, ConnectionStrings__Redis).</param>

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Embedded.Hosting;
 
-namespace Orleans.GvmRaft.Client.Bench;
+namespace Orleans.GvmRaft.Embedded.Bench;
 
 /// <summary><c>gvm bench pool</c>: a prompt pool and a driven run over it on an embedded silo.</summary>
 public static class BenchCommand

@@ -1,7 +1,8 @@
+using Orleans.GvmRaft.Client.External;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 
-namespace Orleans.GvmRaft.Client.External;
+namespace Orleans.GvmRaft.Embedded.Demo;
 
 /// <summary>
 /// A stand-in policy with no model, for the demo: each prompt's chance of an accepted response

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Orleans.GvmRaft.Client.Train;
+namespace Orleans.GvmRaft.Client.Runs;
 
 /// <summary>An SVG line chart of held-out accuracy against cumulative samples, one line per series.</summary>
 public static class AccuracyPlot

@@ -6,7 +6,7 @@ using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
 
-namespace Orleans.GvmRaft.Client.Bench;
+namespace Orleans.GvmRaft.Embedded.Bench;
 
 /// <summary>
 /// A pool of many prompts on a silo's storage: the import rate, the memory of the prompt grains
