@@ -1,6 +1,6 @@
 namespace Orleans.GvmRaft.Allocation;
 
-/// <summary>Parameters of the GVM allocation (DESIGN.md §1, step 2).</summary>
+/// <summary>Parameters of the GVM allocation (w_i = G_i / sqrt(p_i + α / p_i^(β−1)), then the optional filters T and K).</summary>
 /// <param name="Alpha">Penalty weight α in <c>w = G / sqrt(p + α / p^(β−1))</c>; must be ≥ 0.</param>
 /// <param name="Beta">Penalty exponent β; must be finite.</param>
 /// <param name="AcceptRateCeiling">Filter T: a prompt with <c>p &gt; T</c> gets nothing. 0 turns the filter off.</param>
@@ -17,7 +17,7 @@ public sealed record GvmAllocationOptions(
     /// <summary>The reference implementation's β.</summary>
     public const double DefaultBeta = 2.0;
 
-    /// <summary>The defaults of DESIGN.md: α = 1e-3, β = 2, both filters off.</summary>
+    /// <summary>The reference implementation's defaults: α = 1e-3, β = 2, both filters off.</summary>
     public static GvmAllocationOptions Default { get; } = new();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>

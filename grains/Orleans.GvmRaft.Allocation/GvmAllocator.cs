@@ -1,7 +1,7 @@
 namespace Orleans.GvmRaft.Allocation;
 
 /// <summary>
-/// The GVM-RAFT budget allocation of DESIGN.md §1, step 2: weights from acceptance rate and gradient
+/// The GVM-RAFT budget allocation (arXiv 2505.02391): weights from acceptance rate and gradient
 /// norm, the optional filters, renormalisation, and a rounding that sums to exactly the budget.
 /// </summary>
 /// <remarks>

@@ -5,7 +5,7 @@ using Orleans.GvmRaft.Client.Input;
 
 namespace Orleans.GvmRaft.Client.Allocate;
 
-/// <summary><c>gvm allocate</c>: the GVM allocation of DESIGN.md §1, offline, from a statistics file.</summary>
+/// <summary><c>gvm allocate</c>: the GVM allocation (README: gvm allocate), offline, from a statistics file.</summary>
 public static class AllocateCommand
 {
     private static readonly JavaScriptEncoder IdEncoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;

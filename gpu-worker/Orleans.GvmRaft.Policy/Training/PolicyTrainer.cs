@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Orleans.GvmRaft.Policy.Training;
 
 /// <summary>
-/// The policy update of DESIGN.md §1, step 4, read top to bottom in <see cref="Step"/>: one
+/// The policy update of an iteration (after stage 2), read top to bottom in <see cref="Step"/>: one
 /// optimiser step on the policy-gradient objective −A · log π over response tokens, token-mean,
 /// AdamW and global gradient clipping. RAFT++ is the same objective on accepted responses with
 /// advantage 1 (supervised on what passed); GRPO uses group-normalised advantages.

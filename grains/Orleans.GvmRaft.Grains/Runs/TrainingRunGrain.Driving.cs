@@ -8,7 +8,7 @@ using Orleans.GvmRaft.Workers;
 namespace Orleans.GvmRaft.Runs;
 
 /// <summary>
-/// The driven iteration (DESIGN.md §2): a grain timer advances a persisted state machine — pick the
+/// The driven iteration: a grain timer advances a persisted state machine — pick the
 /// batch, stage 1, allocate, stage 2, update — one step at a time. Steps are idempotent (work items
 /// and plans are keyed by iteration), so a step repeated after a crash or a failed write does no
 /// harm; a reminder reactivates a driven run whose silo went away.
