@@ -3,7 +3,7 @@ using Orleans.GvmRaft.Embedded.Hosting;
 
 namespace Orleans.GvmRaft.Embedded.Bench;
 
-/// <summary><c>gvm bench pool</c>: a prompt pool and a driven run over it on an embedded silo.</summary>
+/// <summary><c>gvm-embedded bench pool</c>: a prompt pool and a driven run over it on an embedded silo.</summary>
 public static class BenchCommand
 {
     /// <summary>Builds <c>bench</c> with its subcommands.</summary>
@@ -24,7 +24,7 @@ public static class BenchCommand
             int n = result.GetValue(poolPrompts), b = result.GetValue(batch), k = result.GetValue(iterations);
             if (n < 1 || b < 1 || b > n || k < 1)
             {
-                error.WriteLine("gvm bench pool: need --prompts >= --batch >= 1 and --iterations >= 1.");
+                error.WriteLine("gvm-embedded bench pool: need --prompts >= --batch >= 1 and --iterations >= 1.");
                 return 2;
             }
 
@@ -47,7 +47,7 @@ public static class BenchCommand
             }
             catch (ArgumentException e)
             {
-                error.WriteLine($"gvm bench pool: {e.Message}");
+                error.WriteLine($"gvm-embedded bench pool: {e.Message}");
                 return 2;
             }
         });

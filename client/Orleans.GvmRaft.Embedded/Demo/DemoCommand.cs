@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Orleans.GvmRaft.Embedded.Demo;
 
 /// <summary>
-/// <c>gvm demo</c>: the embedded default end to end without a model. It starts a silo in this
+/// <c>gvm-embedded demo</c>: the embedded default end to end without a model. It starts a silo in this
 /// process, imports a prompt set and starts a run over it that the run grain drives, while a
 /// synthetic policy outside the cluster serves its rollouts.
 /// </summary>
@@ -46,7 +46,7 @@ public static class DemoCommand
 
                 if (set.Count == 0)
                 {
-                    error.WriteLine($"gvm demo: {path} holds no prompts.");
+                    error.WriteLine($"gvm-embedded demo: {path} holds no prompts.");
                     return 2;
                 }
 
@@ -71,7 +71,7 @@ public static class DemoCommand
             }
             catch (Exception e) when (e is InputFileException or ArgumentException or FileNotFoundException or IOException)
             {
-                error.WriteLine($"gvm demo: {e.Message}");
+                error.WriteLine($"gvm-embedded demo: {e.Message}");
                 return 2;
             }
         });

@@ -8,7 +8,7 @@ using Orleans.GvmRaft.Runs;
 namespace Orleans.GvmRaft.Embedded.Train;
 
 /// <summary>
-/// <c>gvm experiment</c>: the arithmetic preset trained with the GVM allocator and with the uniform
+/// <c>gvm-embedded experiment</c>: the arithmetic preset trained with the GVM allocator and with the uniform
 /// one, same budget per iteration and same seeds, and a comparison of the two: rollouts needed to
 /// reach a target held-out accuracy, and accuracy at equal rollouts.
 /// </summary>
@@ -77,7 +77,7 @@ public static class ExperimentCommand
             }
             catch (ArgumentException e)
             {
-                error.WriteLine($"gvm experiment: {e.Message}");
+                error.WriteLine($"gvm-embedded experiment: {e.Message}");
                 return 2;
             }
         });

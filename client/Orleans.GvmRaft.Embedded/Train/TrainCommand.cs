@@ -6,7 +6,7 @@ using Orleans.GvmRaft.Runs;
 namespace Orleans.GvmRaft.Embedded.Train;
 
 /// <summary>
-/// <c>gvm train</c>: the embedded default main job. A silo, a rollout worker and the trainer in
+/// <c>gvm-embedded train</c>: the embedded default main job. A silo, a rollout worker and the trainer in
 /// this process train a tiny decoder on the arithmetic preset and write a run folder.
 /// </summary>
 public static class TrainCommand
@@ -88,7 +88,7 @@ public static class TrainCommand
             }
             catch (ArgumentException e)
             {
-                error.WriteLine($"gvm train: {e.Message}");
+                error.WriteLine($"gvm-embedded train: {e.Message}");
                 return 2;
             }
         });

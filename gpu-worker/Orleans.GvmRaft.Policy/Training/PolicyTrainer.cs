@@ -6,17 +6,17 @@ using static TorchSharp.torch;
 namespace Orleans.GvmRaft.Policy.Training;
 
 /// <summary>
-/// The policy update of an iteration (after stage 2), read top to bottom in <see cref="Step"/>: one
+/// The policy update of an iteration (after stage 2), read top to bottom in <see cref="Step"/>: an
 /// optimiser step on the policy-gradient objective −A · log π over response tokens, token-mean,
 /// AdamW and global gradient clipping. RAFT++ is the same objective on accepted responses with
 /// advantage 1 (supervised on what passed); GRPO uses group-normalised advantages.
 /// </summary>
 /// <remarks>
-/// Each iteration's responses serve exactly one step, taken with the policy that sampled them, so
-/// the PPO importance ratio π/π_old would be 1 on every token: its clipping and a k3 KL term to a
-/// reference policy would never act, and computing π_old would cost a forward pass per step. They
-/// come back with several optimiser steps per iteration (π_old from the sampling worker's
-/// log-probabilities) and a reference model for the KL term.
+/// No PPO ratio or KL term: the code that had them took π_old from the current weights just before
+/// each step, so the ratio π/π_old was 1 on every token and its clipping never acted, at the cost
+/// of a forward pass per step, and no run had a reference policy for the KL term. Clipping that
+/// acts needs π_old from the sampling worker's log-probabilities (the policy moves between the
+/// mini-batches of an iteration), which is the way to bring it back.
 /// </remarks>
 public sealed class PolicyTrainer : IDisposable
 {

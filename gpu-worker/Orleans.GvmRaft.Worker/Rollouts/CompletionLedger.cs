@@ -24,18 +24,20 @@ public sealed class CompletionLedger
         _workerId = workerId;
     }
 
-    /// <summary>Records that the results are about to be sent; written through to the file before it returns.</summary>
-    public void Sent(IEnumerable<ItemResults> results) => Append(results.Select(r => Line("sent", r)));
+    /// <summary>Records that the results of <paramref name="items"/> are about to be sent; written through to the file before it returns.</summary>
+    public void Sent(IReadOnlyList<RolloutWorkItem> items, IReadOnlyList<ItemResults> results) =>
+        Append(results.Select((r, i) => Line("sent", items[i], r)));
 
     /// <summary>Records the queue's answer for each result.</summary>
-    public void Answered(IReadOnlyList<ItemResults> results, IReadOnlyList<CompletionDisposition> dispositions) =>
-        Append(results.Select((r, i) => Line(dispositions[i].ToString().ToLowerInvariant(), r)));
+    public void Answered(IReadOnlyList<RolloutWorkItem> items, IReadOnlyList<ItemResults> results, IReadOnlyList<CompletionDisposition> dispositions) =>
+        Append(results.Select((r, i) => Line(dispositions[i].ToString().ToLowerInvariant(), items[i], r)));
 
     /// <summary>Records that the completion call failed, so the queue's answer is unknown.</summary>
-    public void Unanswered(IEnumerable<ItemResults> results) => Append(results.Select(r => Line("unanswered", r)));
+    public void Unanswered(IReadOnlyList<RolloutWorkItem> items, IReadOnlyList<ItemResults> results) =>
+        Append(results.Select((r, i) => Line("unanswered", items[i], r)));
 
-    private string Line(string what, ItemResults r) => JsonSerializer.Serialize(new LedgerEntry(
-        what, _workerId, r.ItemId, r.Report.RunId, r.Report.Iteration, r.Report.Stage.ToString(), r.Report.Attempts, r.Report.Acceptances));
+    private string Line(string what, RolloutWorkItem item, ItemResults r) => JsonSerializer.Serialize(new LedgerEntry(
+        what, _workerId, r.ItemId, item.PromptId, r.Report.RunId, r.Report.Iteration, r.Report.Stage.ToString(), r.Report.Attempts, r.Report.Acceptances));
 
     private void Append(IEnumerable<string> lines)
     {

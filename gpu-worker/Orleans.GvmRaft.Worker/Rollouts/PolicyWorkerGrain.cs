@@ -150,7 +150,7 @@ public sealed class PolicyWorkerGrain(
                     [.. outcome.Responses.Select(r => r.Reward)]);
                 return new ItemResults(item.ItemId, report, responses);
             }).ToArray();
-            _ledger?.Sent(results);
+            _ledger?.Sent(items, results);
             CompletionDisposition[] dispositions;
             try
             {
@@ -158,11 +158,11 @@ public sealed class PolicyWorkerGrain(
             }
             catch
             {
-                _ledger?.Unanswered(results);
+                _ledger?.Unanswered(items, results);
                 throw;
             }
 
-            _ledger?.Answered(results, dispositions);
+            _ledger?.Answered(items, results, dispositions);
             for (int i = 0; i < results.Length; i++)
             {
                 if (dispositions[i] == CompletionDisposition.Accepted)

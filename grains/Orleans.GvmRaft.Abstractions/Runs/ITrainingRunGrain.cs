@@ -18,7 +18,7 @@ public interface ITrainingRunGrain : IGrainWithStringKey
 
     /// <summary>
     /// Starts driving the run: prepare the policy, then iterate until the configured number of
-    /// iterations is done. Needs a prompt set and at least one worker silo. Starting a started run is a no-op.
+    /// iterations is done. Needs a non-empty prompt set; the run then waits for workers (worker silos, or for an external policy whoever claims its queue's work). Starting a started run is a no-op.
     /// </summary>
     [AlwaysInterleave]
     Task<RunSnapshot> StartAsync();

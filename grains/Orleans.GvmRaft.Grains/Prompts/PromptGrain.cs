@@ -198,7 +198,14 @@ public sealed class PromptGrain(
 
     private async Task CommitAsync(Action<PromptState> change)
     {
-        await state.CommitAsync(this, change);
-        _allocationUnsaved = false;
+        try
+        {
+            await state.CommitAsync(this, change);
+        }
+        finally
+        {
+            // Written with the change, or gone with the state read back after a failed write.
+            _allocationUnsaved = false;
+        }
     }
 }

@@ -108,7 +108,11 @@ public sealed class RolloutShardGrain(
             }
             else if (entry.Pending is { } pending)
             {
-                dispositions[i] = pending.WorkerId == workerId ? CompletionDisposition.Accepted : CompletionDisposition.Duplicate;
+                // The results in the outbox win. A worker that sends them again (its call went
+                // unanswered) is told they were accepted; any other results are a duplicate.
+                dispositions[i] = pending.WorkerId == workerId && SameCounts(pending.Report, results[i].Report)
+                    ? CompletionDisposition.Accepted
+                    : CompletionDisposition.Duplicate;
                 winners[results[i].ItemId] = pending;
             }
             else
@@ -180,6 +184,9 @@ public sealed class RolloutShardGrain(
 
         return dispositions;
     }
+
+    private static bool SameCounts(RolloutReport a, RolloutReport b) =>
+        a.Attempts == b.Attempts && a.Acceptances == b.Acceptances && a.GradNorms.AsSpan().SequenceEqual(b.GradNorms);
 
     // Everything the prompt would refuse is refused here, before any results can win.
     private void Check(ItemResults results)

@@ -142,9 +142,9 @@ public sealed partial class TrainingRunGrain
 
     private void StopDriving()
     {
+        // The time driven so far was persisted by the commit that stopped the run.
         _timer?.Dispose();
         _timer = null;
-        state.State.Seconds = DrivingSeconds();
         _drivingSince = null;
     }
 
@@ -219,7 +219,7 @@ public sealed partial class TrainingRunGrain
             case IterationStep.Estimate:
                 return await AwaitStageAsync(iteration, RolloutStage.Estimate, IterationStep.Allocate);
             case IterationStep.Allocate:
-                await AllocateAsync(config, iteration);
+                await AllocateStepAsync(config, iteration);
                 return true;
             case IterationStep.Sample:
                 return await AwaitStageAsync(iteration, RolloutStage.Sample, IterationStep.Update);
@@ -261,7 +261,7 @@ public sealed partial class TrainingRunGrain
 
     // The plan is persisted before the prompts are told, so a step repeated after a crash finds it
     // made and only tells them again (which they take as often as it comes).
-    private async Task AllocateAsync(RunConfig config, int iteration)
+    private async Task AllocateStepAsync(RunConfig config, int iteration)
     {
         if (state.State.LastAllocation?.Iteration != iteration)
         {
@@ -346,7 +346,7 @@ public sealed partial class TrainingRunGrain
                 c.Samples,
                 update.EvalAccuracy,
                 update.Loss,
-                DrivingSeconds(),
+                c.Seconds,
                 reused));
             c.FinishedIterations = iteration;
             c.PolicyVersion = update.Version;
@@ -373,8 +373,8 @@ public sealed partial class TrainingRunGrain
 
     private async Task FinishRunAsync()
     {
-        StopDriving();
         await CommitAsync(_ => { });
+        StopDriving();
         await AnnounceAsync(false);
         if (await this.GetReminder(DriveReminder) is { } reminder)
         {

@@ -100,7 +100,8 @@ public sealed partial class TrainingRunGrain(
             RunId, config, phase, s.FinishedIterations, [.. s.History], s.CreatedAt, s.Step, s.PolicyVersion, s.Failure ?? _lastError, s.InitialAccuracy, s.Samples, DrivingSeconds());
     }
 
-    // Driven steps interleave with the API calls, so writes take turns.
+    // Driven steps interleave with the API calls, so writes take turns. Every write also stores
+    // the time driven so far (c.Seconds), which a change may read.
     private async Task CommitAsync(Action<TrainingRunState> change)
     {
         await _writeLock.WaitAsync();

@@ -5,15 +5,17 @@ namespace Orleans.GvmRaft.Tests.Commit;
 
 /// <summary>
 /// Grain storage that fails the writes a test asks it to fail, for one grain at a time, and
-/// otherwise passes every call to the storage it wraps. The in-process cluster's silos share the
+/// otherwise passes every call to the storage it wraps. A write fails before it reaches the
+/// storage, or after it was stored (a timeout after the database committed: the caller cannot
+/// know which). The in-process cluster's silos share the
 /// process, so a static table reaches whichever silo holds the grain.
 /// </summary>
 public sealed class FaultInjectingStorage(IGrainStorage inner) : IGrainStorage
 {
-    private static readonly ConcurrentDictionary<GrainId, int> FailingWrites = new();
+    private static readonly ConcurrentDictionary<GrainId, (int Count, bool AfterWriting)> FailingWrites = new();
 
-    /// <summary>Makes the next <paramref name="count"/> writes of <paramref name="grain"/> fail.</summary>
-    public static void FailWrites(GrainId grain, int count = 1) => FailingWrites[grain] = count;
+    /// <summary>Makes the next <paramref name="count"/> writes of <paramref name="grain"/> fail, before or <paramref name="afterWriting"/>.</summary>
+    public static void FailWrites(GrainId grain, int count = 1, bool afterWriting = false) => FailingWrites[grain] = (count, afterWriting);
 
     /// <summary>Whether a write armed by <see cref="FailWrites"/> has not happened yet.</summary>
     public static bool IsArmed(GrainId grain) => FailingWrites.ContainsKey(grain);
@@ -23,23 +25,31 @@ public sealed class FaultInjectingStorage(IGrainStorage inner) : IGrainStorage
         inner.ReadStateAsync(stateName, grainId, grainState);
 
     /// <inheritdoc />
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (FailingWrites.TryGetValue(grainId, out int left))
+        if (!FailingWrites.TryGetValue(grainId, out var failing))
         {
-            if (left <= 1)
-            {
-                FailingWrites.TryRemove(grainId, out _);
-            }
-            else
-            {
-                FailingWrites[grainId] = left - 1;
-            }
-
-            throw new IOException($"injected write failure for {grainId}");
+            await inner.WriteStateAsync(stateName, grainId, grainState);
+            return;
         }
 
-        return inner.WriteStateAsync(stateName, grainId, grainState);
+        if (failing.Count <= 1)
+        {
+            FailingWrites.TryRemove(grainId, out _);
+        }
+        else
+        {
+            FailingWrites[grainId] = (failing.Count - 1, failing.AfterWriting);
+        }
+
+        if (failing.AfterWriting)
+        {
+            // Stored, but the new ETag never reaches the grain, as when the answer is lost.
+            var stored = new GrainState<T>(grainState.State, grainState.ETag);
+            await inner.WriteStateAsync(stateName, grainId, stored);
+        }
+
+        throw new IOException($"injected write failure for {grainId}{(failing.AfterWriting ? " after it was stored" : "")}");
     }
 
     /// <inheritdoc />
