@@ -56,6 +56,7 @@ for i in 0 1 2 3; do
   if [ "$i" -gt 0 ]; then primary=(--Gvm:Silo:PrimarySiloPort "$SILO_PORT"); fi
   "$exe" --Gvm:Silo:Name "$name" --Gvm:Silo:ClusterId "$CLUSTER_ID" \
     --Gvm:Silo:SiloPort $((SILO_PORT + i)) --Gvm:Silo:GatewayPort $((GATEWAY_PORT + i)) \
+    --Gvm:Checkpoints:Directory "$OUT/checkpoints" \
     "${primary[@]}" "${backend[@]}" >"$OUT/logs/$name.log" 2>&1 &
   pids+=($!)
 done

@@ -21,6 +21,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The running cluster.</summary>
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The checkpoint store every worker silo of the cluster shares.</summary>
+    public string CheckpointDirectory { get; } = Path.Combine(Path.GetTempPath(), $"gvm-test-checkpoints-{Guid.NewGuid():N}");
+
     /// <summary>A client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
@@ -39,6 +42,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["Gvm:Rollouts:LeaseDuration"] = "00:00:01",
                 ["Gvm:Rollouts:ShardSize"] = "3",
                 ["Gvm:Worker:ClaimSize"] = "1",
+                ["Gvm:Checkpoints:Directory"] = CheckpointDirectory,
             });
             host.Services.AddGvmGrainServices(host.Configuration);
         });
@@ -64,5 +68,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        if (Directory.Exists(CheckpointDirectory))
+        {
+            Directory.Delete(CheckpointDirectory, recursive: true);
+        }
+    }
 }

@@ -21,17 +21,22 @@ public static class RunConfigFile
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
     };
 
-    /// <summary>Reads and validates <paramref name="path"/>.</summary>
+    /// <summary>Reads and validates <paramref name="path"/>; <c>runId</c> may be missing (then empty) unless <paramref name="requireRunId"/>.</summary>
     /// <exception cref="ArgumentException">The file is malformed or a setting is invalid; the message names the file and the setting.</exception>
-    public static (string RunId, RunConfig Config) Read(string path)
+    public static (string RunId, RunConfig Config) Read(string path, bool requireRunId = true)
     {
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"{path}: no such run configuration file.");
+        }
+
         string text = File.ReadAllText(path);
         bool yaml = path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
-        return Parse(text, yaml, path);
+        return Parse(text, yaml, path, requireRunId);
     }
 
     /// <summary>Parses and validates a configuration; <paramref name="source"/> names it in messages.</summary>
-    public static (string RunId, RunConfig Config) Parse(string text, bool yaml, string source)
+    public static (string RunId, RunConfig Config) Parse(string text, bool yaml, string source, bool requireRunId = true)
     {
         JsonObject root;
         try
@@ -44,7 +49,8 @@ public static class RunConfigFile
             throw new ArgumentException($"{source}: not valid {(yaml ? "YAML" : "JSON")}: {e.Message}", e);
         }
 
-        if (root["runId"] is not JsonValue idValue || !idValue.TryGetValue(out string? runId) || string.IsNullOrWhiteSpace(runId))
+        string? runId = null;
+        if ((root["runId"] is not JsonValue idValue || !idValue.TryGetValue(out runId) || string.IsNullOrWhiteSpace(runId)) && (requireRunId || root["runId"] is not null))
         {
             throw new ArgumentException($"{source}: runId is missing: name the run (a string).");
         }
@@ -70,7 +76,7 @@ public static class RunConfigFile
             throw new ArgumentException($"{source}: {e.Message}", e);
         }
 
-        return (runId, config);
+        return (runId ?? "", config);
     }
 
     private static string FirstSentence(string message)

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Orleans.GvmRaft.Policy.Checkpoints;
-using Orleans.GvmRaft.Policy.Model;
 using Orleans.GvmRaft.Runs;
 
 namespace Orleans.GvmRaft.Client.Runs;
@@ -46,12 +44,9 @@ public sealed class RunFolder : IDisposable
         }
     }
 
-    /// <summary>Writes the accuracy plot and the checkpoint.</summary>
-    public void Finish(string title, Decoder model)
-    {
+    /// <summary>Writes the accuracy plot.</summary>
+    public void Finish(string title) =>
         File.WriteAllText(System.IO.Path.Combine(Path, "accuracy.svg"), AccuracyPlot.Render(title, [(title, _curve)]));
-        HfCheckpoint.Save(model, System.IO.Path.Combine(Path, "checkpoint"));
-    }
 
     /// <inheritdoc />
     public void Dispose()

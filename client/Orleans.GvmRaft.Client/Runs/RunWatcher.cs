@@ -1,5 +1,3 @@
-using Orleans.GvmRaft.Policy.Checkpoints;
-using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Runs;
 using Orleans.GvmRaft.Workers;
 
@@ -24,9 +22,9 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
         while (true)
         {
             var snapshot = await run.GetSnapshotAsync() ?? throw new ArgumentException($"unknown run '{runId}'.");
-            if (metrics.Count == 0 && snapshot.InitialEvalAccuracy is double initial)
+            if (metrics.Count == 0 && snapshot.Prepared)
             {
-                Record(folder, metrics, new IterationMetrics(0, 0, 0, initial, 0, 0, 0), [], onIteration);
+                Record(folder, metrics, new IterationMetrics(0, 0, 0, snapshot.InitialEvalAccuracy, 0, 0, 0), [], onIteration);
             }
 
             if (metrics.Count > 0)
@@ -46,7 +44,7 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
             lastError = snapshot.LastError;
             if (snapshot.Phase == RunPhase.Completed && metrics.Count > snapshot.Config.Iterations)
             {
-                await FinishAsync(folder);
+                await FinishAsync(folder, snapshot, cancellationToken);
                 log?.Invoke($"run folder: {folder.Path}");
                 return metrics;
             }
@@ -62,11 +60,12 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
         onIteration?.Invoke(row);
     }
 
-    private async Task FinishAsync(RunFolder folder)
+    private async Task FinishAsync(RunFolder folder, RunSnapshot snapshot, CancellationToken cancellationToken)
     {
-        var policy = await PolicyTrainers.Model(grains, runId).GetPolicyAsync();
-        using var model = ArithmeticModel.Create(policy.Settings.Seed);
-        ParameterBytes.Import(model, policy.Weights);
-        folder.Finish($"{runId}, policy version {policy.Version}", model);
+        folder.Finish($"{runId}, policy version {snapshot.PolicyVersion}");
+        if (snapshot.Config.PolicyOrDefault.TrainsModel)
+        {
+            await CheckpointDownload.CopyAsync(PolicyTrainers.Model(grains, runId), Path.Combine(folder.Path, "checkpoint"), cancellationToken);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Client.Cluster;
@@ -25,6 +26,16 @@ public static class EmbeddedSilo
         CancellationToken cancellationToken, bool worker = false, EmbeddedState? state = null, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+
+        // Policy versions outlive the process as long as the state pointing at them does: beside a
+        // SQLite file, under runs/ for a database, and for in-memory state in a folder of this
+        // process's own, removed when it stops.
+        bool scratchCheckpoints = state is null or { Storage: StorageKind.Memory };
+        string checkpoints = scratchCheckpoints
+            ? Path.Combine(Path.GetTempPath(), $"gvm-embedded-checkpoints-{Guid.NewGuid():N}")
+            : state!.Storage == StorageKind.Sqlite ? Path.GetFullPath(state.SqlitePath) + ".checkpoints" : Path.GetFullPath("runs/gvm-checkpoints");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Gvm:Checkpoints:Directory"] = checkpoints });
+
         // ConnectionStrings__PostgreSql and Gvm__* from the environment reach the embedded silo too.
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -47,6 +58,18 @@ public static class EmbeddedSilo
         }
 
         var host = builder.Build();
+        if (scratchCheckpoints)
+        {
+            string used = host.Services.GetRequiredService<IConfiguration>()["Gvm:Checkpoints:Directory"]!;
+            host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() =>
+            {
+                if (used == checkpoints && Directory.Exists(used))
+                {
+                    Directory.Delete(used, recursive: true);
+                }
+            });
+        }
+
         await host.StartAsync(cancellationToken);
         return ClusterConnection.ForHostedSilo(host);
     }

@@ -1,13 +1,18 @@
 using System.CommandLine;
 using Orleans.GvmRaft.Client;
+using Orleans.GvmRaft.Client.Import;
+using Orleans.GvmRaft.Client.Input;
+using Orleans.GvmRaft.Client.Runs;
 using Orleans.GvmRaft.Embedded.Hosting;
+using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Runs;
 
 namespace Orleans.GvmRaft.Embedded.Train;
 
 /// <summary>
-/// <c>gvm-embedded train</c>: the embedded default main job. A silo, a rollout worker and the trainer in
-/// this process train a tiny decoder on the arithmetic preset and write a run folder.
+/// <c>gvm-embedded train</c>: the embedded default main job. A silo, a rollout worker and the trainer
+/// in this process train a policy and write a run folder: the arithmetic preset on a tiny decoder,
+/// or, with <c>--model DIR --prompts FILE</c>, a Hugging Face checkpoint on a prompt file.
 /// </summary>
 public static class TrainCommand
 {
@@ -22,76 +27,154 @@ public static class TrainCommand
         var stage1 = new Option<int>("--stage1-samples") { Description = "n0, stage-1 samples per prompt.", DefaultValueFactory = _ => defaults.Stage1Samples };
         var budget = new Option<int>("--budget") { Description = "N, stage-2 samples per iteration.", DefaultValueFactory = _ => defaults.Budget };
         var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every K iterations.", DefaultValueFactory = _ => defaults.EvalEvery };
-        var warmup = new Option<int>("--warmup-steps") { Description = "Supervised warm-up steps.", DefaultValueFactory = _ => defaults.WarmupSteps };
-        var warmupExamples = new Option<int>("--warmup-examples") { Description = "Worked examples the warm-up trains on.", DefaultValueFactory = _ => defaults.WarmupExamples };
-        var trainPrompts = new Option<int>("--train-prompts") { Description = "Size of the training pool.", DefaultValueFactory = _ => defaults.TrainPrompts };
+        var warmup = new Option<int>("--warmup-steps") { Description = "Supervised warm-up steps (arithmetic).", DefaultValueFactory = _ => defaults.WarmupSteps };
+        var warmupExamples = new Option<int>("--warmup-examples") { Description = "Worked examples the warm-up trains on (arithmetic).", DefaultValueFactory = _ => defaults.WarmupExamples };
+        var trainPrompts = new Option<int>("--train-prompts") { Description = "Size of the training pool (arithmetic).", DefaultValueFactory = _ => defaults.TrainPrompts };
         var learningRate = new Option<double>("--learning-rate") { Description = "AdamW learning rate of the RL updates.", DefaultValueFactory = _ => defaults.LearningRate };
         var promptMean = new Option<bool>("--prompt-mean-update") { Description = "Weight accepted responses so each prompt counts equally in the update." };
         var output = new Option<string>("--out") { Description = "Run folder.", DefaultValueFactory = _ => defaults.Output };
-        var command = new Command("train", "Train the arithmetic preset with GVM-RAFT (or uniform RAFT++) on an embedded silo; writes metrics.jsonl, allocations.jsonl, accuracy.svg and checkpoint/.")
+        var model = new Option<string?>("--model") { Description = "Train this Hugging Face model directory (config.json, *.safetensors, tokenizer.json, tokenizer_config.json) instead of the arithmetic preset; needs --prompts." };
+        var prompts = new Option<string?>("--prompts") { Description = "With --model: the prompt file (JSONL, as gvm import reads it) RL trains on." };
+        var eval = new Option<string?>("--eval") { Description = "With --model: held-out prompts (JSONL); default a seeded tenth of --prompts, at most 240." };
+        var config = new Option<string?>("--config") { Description = "With --model: a run configuration file (JSON or YAML, as gvm run start reads it; runId optional) for the policy's prompt format, sampling and update; flags given explicitly override it." };
+        var command = new Command("train", "Train a policy with GVM-RAFT (or uniform RAFT++) on an embedded silo: the arithmetic preset, or --model DIR --prompts FILE; writes metrics.jsonl, allocations.jsonl, accuracy.svg and checkpoint/.")
         {
-            allocator, seed, iterations, batch, stage1, budget, evalEvery, warmup, warmupExamples, trainPrompts, learningRate, promptMean, output,
+            allocator, seed, iterations, batch, stage1, budget, evalEvery, warmup, warmupExamples, trainPrompts, learningRate, promptMean, output, model, prompts, eval, config,
         };
         var stateOptions = new EmbeddedStateOptions();
         stateOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
-            var settings = defaults with
-            {
-                Allocator = result.GetValue(allocator),
-                Seed = result.GetValue(seed),
-                Iterations = result.GetValue(iterations),
-                BatchSize = result.GetValue(batch),
-                Stage1Samples = result.GetValue(stage1),
-                Budget = result.GetValue(budget),
-                EvalEvery = result.GetValue(evalEvery),
-                WarmupSteps = result.GetValue(warmup),
-                WarmupExamples = result.GetValue(warmupExamples),
-                TrainPrompts = result.GetValue(trainPrompts),
-                LearningRate = result.GetValue(learningRate),
-                PromptMeanUpdate = result.GetValue(promptMean),
-                Output = result.GetValue(output)!,
-            };
-
-            // A fresh run id: on kept state an earlier run may hold the plain one.
-            settings = settings.WithFreshRunName(DateTimeOffset.UtcNow);
             try
             {
-                settings.Validate();
-                await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result));
-                var metrics = await ConsoleProgress.RunAsync(error, async progress =>
+                if (result.GetValue(model) is { } modelDir)
                 {
-                    var task = progress.AddTask($"warm-up ({settings.WarmupSteps} steps), then training ({settings.Allocator})", maxValue: settings.Iterations);
-                    var run = new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line));
-                    return await run.RunAsync(
-                        m =>
-                        {
-                            task.Value = m.Iteration;
-                            if (m.Iteration == 0)
-                            {
-                                task.Description = $"training ({settings.Allocator})";
-                            }
+                    var run = ModelRunFrom(result, modelDir, result.GetValue(prompts), result.GetValue(eval), result.GetValue(config), Explicit);
+                    await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result));
+                    var metrics = await WithProgressAsync(error, $"model {Path.GetFileName(Path.GetFullPath(modelDir))}", run.Config.Iterations, run.Config.Allocator, onIteration =>
+                        run.RunAsync(cluster.Client, onIteration, line => error.WriteLine(line), cancellationToken));
+                    Summarize(result, metrics, run.Output);
+                    return 0;
+                }
 
-                            if (m.EvalAccuracy is double a)
-                            {
-                                task.Description = $"training ({settings.Allocator}) eval {a:P0} after {m.Samples} rollouts";
-                            }
-                        },
-                        cancellationToken);
-                });
-                var first = metrics[0];
-                var last = metrics[^1];
-                result.InvocationConfiguration.Output.WriteLine(
-                    $"held-out accuracy {first.EvalAccuracy:P1} → {last.EvalAccuracy:P1} after {last.Samples} rollouts in {last.Seconds:F0} s; run folder {Path.GetFullPath(settings.Output)}");
+                if (result.GetValue(prompts) is not null || result.GetValue(eval) is not null || result.GetValue(config) is not null)
+                {
+                    throw new ArgumentException("train: --prompts, --eval and --config go with --model.");
+                }
+
+                var settings = defaults with
+                {
+                    Allocator = result.GetValue(allocator),
+                    Seed = result.GetValue(seed),
+                    Iterations = result.GetValue(iterations),
+                    BatchSize = result.GetValue(batch),
+                    Stage1Samples = result.GetValue(stage1),
+                    Budget = result.GetValue(budget),
+                    EvalEvery = result.GetValue(evalEvery),
+                    WarmupSteps = result.GetValue(warmup),
+                    WarmupExamples = result.GetValue(warmupExamples),
+                    TrainPrompts = result.GetValue(trainPrompts),
+                    LearningRate = result.GetValue(learningRate),
+                    PromptMeanUpdate = result.GetValue(promptMean),
+                    Output = result.GetValue(output)!,
+                };
+
+                // A fresh run id: on kept state an earlier run may hold the plain one.
+                settings = settings.WithFreshRunName(DateTimeOffset.UtcNow);
+                settings.Validate();
+                await using (var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result)))
+                {
+                    var metrics = await WithProgressAsync(error, $"warm-up ({settings.WarmupSteps} steps), then", settings.Iterations, settings.Allocator, onIteration =>
+                        new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line)).RunAsync(onIteration, cancellationToken));
+                    Summarize(result, metrics, settings.Output);
+                }
+
                 return 0;
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or InputFileException or PromptConflictException)
             {
                 error.WriteLine($"gvm-embedded train: {e.Message}");
                 return 2;
             }
         });
         return command;
+
+        // Whether the user gave the option (a default must not override the --config file).
+        bool Explicit(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+        ModelRun ModelRunFrom(ParseResult result, string modelDir, string? promptFile, string? evalFile, string? configFile, Func<ParseResult, Option, bool> given)
+        {
+            if (promptFile is null)
+            {
+                throw new ArgumentException("train: --model needs --prompts FILE.jsonl.");
+            }
+
+            var fromFile = configFile is null ? null : RunConfigFile.Read(configFile, requireRunId: false);
+            var baseConfig = fromFile?.Config ?? new RunConfig(BatchSize: defaults.BatchSize, Budget: defaults.Budget, Iterations: defaults.Iterations, EvalEvery: defaults.EvalEvery);
+            var policy = (baseConfig.Policy ?? new PolicySettings(WarmupSteps: 0, MaxNewTokens: 256)) with
+            {
+                Preset = PolicySettings.ModelPreset,
+                Model = Path.GetFullPath(modelDir),
+            };
+            int runSeed = given(result, seed) ? result.GetValue(seed) : policy.Seed;
+            string runId = string.IsNullOrEmpty(fromFile?.RunId)
+                ? $"{Path.GetFileName(Path.GetFullPath(modelDir).TrimEnd(Path.DirectorySeparatorChar))}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}"
+                : fromFile.Value.RunId;
+            var all = ReadPrompts(promptFile);
+            var (train, held) = ModelRun.Split(all, evalFile is null ? null : ReadPrompts(evalFile), runSeed, maxHeldOut: 240);
+            var runConfig = baseConfig with
+            {
+                Allocator = given(result, allocator) ? result.GetValue(allocator) : baseConfig.Allocator,
+                Iterations = given(result, iterations) ? result.GetValue(iterations) : baseConfig.Iterations,
+                BatchSize = Math.Min(train.Count, given(result, batch) ? result.GetValue(batch) : baseConfig.BatchSize),
+                Stage1Samples = given(result, stage1) ? result.GetValue(stage1) : baseConfig.Stage1Samples,
+                Budget = given(result, budget) ? result.GetValue(budget) : baseConfig.Budget,
+                EvalEvery = given(result, evalEvery) ? result.GetValue(evalEvery) : baseConfig.EvalEvery,
+                PromptSet = ModelRun.TrainSet(runId),
+                Policy = policy with
+                {
+                    Seed = runSeed,
+                    LearningRate = given(result, learningRate) ? result.GetValue(learningRate) : policy.LearningRate,
+                    PromptMeanUpdate = given(result, promptMean) ? result.GetValue(promptMean) : policy.PromptMeanUpdate,
+                    EvalSet = held.Count > 0 ? ModelRun.EvalSet(runId) : null,
+                },
+            };
+            runConfig.Validate();
+            return new ModelRun(runId, runConfig, train, held, result.GetValue(output) is { } o && given(result, output) ? o : Path.Combine("runs", runId));
+        }
+    }
+
+    private static List<PromptDefinition> ReadPrompts(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"train: no prompt file {path}.");
+        }
+
+        using var reader = new StreamReader(path);
+        return PromptFile.Read(reader, path);
+    }
+
+    private static Task<IReadOnlyList<IterationMetrics>> WithProgressAsync(
+        TextWriter error, string what, int iterations, AllocatorKind allocator, Func<Action<IterationMetrics>, Task<IReadOnlyList<IterationMetrics>>> run) =>
+        ConsoleProgress.RunAsync(error, async progress =>
+        {
+            var task = progress.AddTask($"{what} training ({allocator})", maxValue: iterations);
+            return await run(m =>
+            {
+                task.Value = m.Iteration;
+                task.Description = m.EvalAccuracy is double a
+                    ? $"training ({allocator}) eval {a:P0} after {m.Samples} rollouts"
+                    : $"training ({allocator}) after {m.Samples} rollouts";
+            });
+        });
+
+    private static void Summarize(ParseResult result, IReadOnlyList<IterationMetrics> metrics, string output)
+    {
+        var first = metrics[0];
+        var last = metrics[^1];
+        result.InvocationConfiguration.Output.WriteLine(
+            $"held-out accuracy {first.EvalAccuracy:P1} → {last.EvalAccuracy:P1} after {last.Samples} rollouts in {last.Seconds:F0} s; run folder {Path.GetFullPath(output)}");
     }
 }

@@ -37,13 +37,54 @@ public static class HfCheckpoint
         }
     }
 
-    /// <summary>Saves <paramref name="model"/> as <c>config.json</c> and a single <c>model.safetensors</c>.</summary>
-    public static void Save(Decoder model, string folder)
+    /// <summary>
+    /// Saves <paramref name="model"/> as <c>config.json</c> and <c>model.safetensors</c>, or, when the
+    /// weights exceed <paramref name="maxShardBytes"/>, as shards
+    /// <c>model-00001-of-0000N.safetensors</c> listed by <c>model.safetensors.index.json</c>, the way
+    /// Hugging Face shards them. Tensors are never split across shards.
+    /// </summary>
+    public static void Save(Decoder model, string folder, long maxShardBytes = long.MaxValue)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxShardBytes, 1);
         Directory.CreateDirectory(folder);
         model.Config.Save(Path.Combine(folder, "config.json"));
-        var tensors = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
-        SafeTensorsFile.Write(Path.Combine(folder, "model.safetensors"), tensors);
+        var tensors = model.named_parameters().Select(p => (p.name, Tensor: (Tensor)p.parameter)).OrderBy(p => p.name, StringComparer.Ordinal).ToList();
+        long total = tensors.Sum(t => t.Tensor.numel() * t.Tensor.ElementSize);
+        if (total <= maxShardBytes)
+        {
+            SafeTensorsFile.Write(Path.Combine(folder, "model.safetensors"), tensors.ToDictionary(t => t.name, t => t.Tensor));
+            return;
+        }
+
+        var shards = new List<List<(string Name, Tensor Tensor)>> { new() };
+        long size = 0;
+        foreach (var t in tensors)
+        {
+            long bytes = t.Tensor.numel() * t.Tensor.ElementSize;
+            if (size > 0 && size + bytes > maxShardBytes)
+            {
+                shards.Add([]);
+                size = 0;
+            }
+
+            shards[^1].Add(t);
+            size += bytes;
+        }
+
+        var weightMap = new JsonObject();
+        for (int i = 0; i < shards.Count; i++)
+        {
+            string name = $"model-{i + 1:D5}-of-{shards.Count:D5}.safetensors";
+            SafeTensorsFile.Write(Path.Combine(folder, name), shards[i].ToDictionary(t => t.Name, t => t.Tensor));
+            foreach (var t in shards[i])
+            {
+                weightMap[t.Name] = name;
+            }
+        }
+
+        var index = new JsonObject { ["metadata"] = new JsonObject { ["total_size"] = total }, ["weight_map"] = weightMap };
+        File.WriteAllText(Path.Combine(folder, "model.safetensors.index.json"), index.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }
 
     private static Dictionary<string, Tensor> ReadTensors(string folder)

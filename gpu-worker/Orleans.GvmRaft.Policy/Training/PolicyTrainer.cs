@@ -38,31 +38,48 @@ public sealed class PolicyTrainer : IDisposable
     public UpdateMetrics RaftStep(IReadOnlyList<ScoredSequence> accepted) =>
         Step([.. accepted.Select(s => new PolicyExample(s, 1.0))]);
 
-    /// <summary>One optimiser step on <paramref name="examples"/>.</summary>
-    public UpdateMetrics Step(IReadOnlyList<PolicyExample> examples)
+    /// <summary>
+    /// One optimiser step on <paramref name="examples"/>. With <paramref name="microBatches"/> &gt; 1
+    /// the forward and backward passes go through that many slices and their gradients add up
+    /// before the step: each slice's loss is its token sum over the whole mini-batch's token count,
+    /// so the step is the one a single pass would make, with a fraction of the activations.
+    /// </summary>
+    public UpdateMetrics Step(IReadOnlyList<PolicyExample> examples, int microBatches = 1)
     {
-        using var scope = NewDisposeScope();
-        using var batch = SequenceBatch.Create([.. examples.Select(e => e.Sequence)], _model.Device);
-        var advantages = tensor(examples.Select(e => (float)e.Advantage).ToArray(), device: _model.Device).unsqueeze(1);
-        var tokens = batch.ResponseTargets;
-        double count = tokens.sum().item<float>();
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentOutOfRangeException.ThrowIfLessThan(microBatches, 1);
+        microBatches = Math.Min(microBatches, examples.Count);
+        double count = examples.Sum(e => e.Sequence.Response.Length);
+        int sliceSize = (examples.Count + microBatches - 1) / microBatches;
 
         _optimizer.zero_grad();
-        var logProbs = TokenLogProbs(_model, batch);
-        var loss = -(advantages * logProbs * tokens).sum() / count;
+        double loss = 0, nll = 0;
+        for (int start = 0; start < examples.Count; start += sliceSize)
+        {
+            using var scope = NewDisposeScope();
+            var slice = examples.Skip(start).Take(sliceSize).ToList();
+            using var batch = SequenceBatch.Create([.. slice.Select(e => e.Sequence)], _model.Device);
+            var advantages = tensor(slice.Select(e => (float)e.Advantage).ToArray(), device: _model.Device).unsqueeze(1);
+            var tokens = batch.ResponseTargets;
+            var logProbs = TokenLogProbs(_model, batch);
+            var sliceLoss = -(advantages * logProbs * tokens).sum() / count;
+            sliceLoss.backward();
+            loss += sliceLoss.item<float>();
+            nll += -(logProbs.detach() * tokens).sum().item<float>() / count;
+        }
 
-        loss.backward();
         double gradNorm = _options.MaxGradNorm > 0
             ? nn.utils.clip_grad_norm_(_model.parameters(), _options.MaxGradNorm)
             : GlobalGradNorm();
         _optimizer.step();
-
-        return new UpdateMetrics(
-            loss.item<float>(),
-            gradNorm,
-            (long)count,
-            -(logProbs.detach() * tokens).sum().item<float>() / count);
+        return new UpdateMetrics(loss, gradNorm, (long)count, nll);
     }
+
+    /// <summary>Writes the optimiser's state (AdamW's step count and moments per parameter) to <paramref name="path"/>.</summary>
+    public void SaveOptimizer(string path) => _optimizer.save_state_dict(path);
+
+    /// <summary>Restores the optimiser's state written by <see cref="SaveOptimizer"/> for the same model shape.</summary>
+    public void LoadOptimizer(string path) => _optimizer.load_state_dict(path);
 
     /// <summary>log π(ids[t + 1] | ids[≤ t]) for every position, (B, L − 1).</summary>
     public static Tensor TokenLogProbs(Decoder model, SequenceBatch batch)

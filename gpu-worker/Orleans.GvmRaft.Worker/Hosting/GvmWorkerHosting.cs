@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.GvmRaft.Configuration;
+using Orleans.GvmRaft.Policy.Checkpoints;
+using Orleans.GvmRaft.Worker.Checkpoints;
 using Orleans.GvmRaft.Worker.Rollouts;
 
 namespace Orleans.GvmRaft.Worker.Hosting;
@@ -16,6 +19,8 @@ public static class GvmWorkerHosting
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddValidatedOptions<WorkerOptions>(configuration);
+        silo.Services.AddValidatedOptions<CheckpointOptions>(configuration);
+        silo.Services.AddSingleton<ICheckpointStore>(sp => new DirectoryCheckpointStore(sp.GetRequiredService<IOptions<CheckpointOptions>>().Value.Directory));
         silo.Services.AddSingleton<WorkerStarter>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerStarter>());
         return silo;

@@ -2,14 +2,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.GvmRaft.Placement;
 using Orleans.GvmRaft.Policy.Checkpoints;
-using Orleans.GvmRaft.Policy.Model;
 using Orleans.GvmRaft.Policy.Probe;
 using Orleans.GvmRaft.Policy.Rollouts;
-using Orleans.GvmRaft.Policy.Sampling;
-using Orleans.GvmRaft.Policy.Tasks;
-using Orleans.GvmRaft.Policy.Text;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
+using Orleans.GvmRaft.Worker.Policies;
 using Orleans.GvmRaft.Workers;
 using Orleans.Placement;
 
@@ -17,13 +14,16 @@ namespace Orleans.GvmRaft.Worker.Rollouts;
 
 /// <summary>
 /// A worker silo's rollout worker. It heartbeats to the directory, claims leased work from each
-/// active run's queue, loads the policy version the work names from the run's trainer, samples,
-/// verifies and probes, and completes each item with its report and responses.
+/// active run's queue, loads the policy version the work names from the checkpoint store (its
+/// files checked against the hash the run's trainer recorded), samples, verifies and probes, and
+/// completes each item with its report and responses. It holds one version per run: the one its
+/// current work names.
 /// </summary>
 [WorkerPlacementFilter]
 [PreferLocalPlacement]
 public sealed class PolicyWorkerGrain(
     IGrainFactory grains,
+    ICheckpointStore store,
     IOptions<WorkerOptions> options,
     ILocalSiloDetails silo,
     TimeProvider clock,
@@ -31,7 +31,7 @@ public sealed class PolicyWorkerGrain(
 {
     private readonly WorkerOptions _options = options.Value;
     private readonly DateTimeOffset _startedAt = clock.GetUtcNow();
-    private readonly Dictionary<string, (long Version, Decoder Model, RolloutExecutor Executor, int MaxNewTokens)> _policies = [];
+    private readonly Dictionary<string, (long Version, LoadedPolicy Policy, RolloutExecutor Executor)> _policies = [];
     private readonly Dictionary<string, PromptDefinition> _definitions = [];
     private CompletionLedger? _ledger;
     private IGrainTimer? _timer;
@@ -63,7 +63,7 @@ public sealed class PolicyWorkerGrain(
         logger.LogInformation("worker {WorkerId}: deactivated ({Reason})", WorkerId, reason);
         foreach (var policy in _policies.Values)
         {
-            policy.Model.Dispose();
+            policy.Policy.Dispose();
         }
 
         return base.OnDeactivateAsync(reason, cancellationToken);
@@ -107,19 +107,38 @@ public sealed class PolicyWorkerGrain(
 
         foreach (var group in leases.GroupBy(l => l.Item.PolicyVersion))
         {
-            var executor = await PolicyAsync(runId, group.Key);
+            RolloutExecutor? executor;
+            try
+            {
+                executor = await PolicyAsync(runId, group.Key);
+            }
+            catch (CorruptCheckpointException e)
+            {
+                // Every worker reads the same files: sampling with them can never succeed, and
+                // training on responses of a policy other than the recorded one would be wrong.
+                logger.LogError(e, "worker {WorkerId}: refused policy version {Version} of run {RunId}", WorkerId, group.Key, runId);
+                foreach (var lease in group)
+                {
+                    await queue.FailAsync(lease.Item.ItemId, WorkerId, $"policy version {group.Key} refused: {e.Message}");
+                }
+
+                continue;
+            }
+
             if (executor is null)
             {
                 logger.LogWarning("worker {WorkerId}: run {RunId} no longer serves policy version {Version}; leaving its items to expire", WorkerId, runId, group.Key);
                 continue;
             }
 
+            var policy = _policies[runId].Policy;
+
             var items = new List<RolloutWorkItem>(group.Count());
             var requests = new List<RolloutRequest>(items.Capacity);
             foreach (var item in group.Select(l => l.Item))
             {
                 var prompt = await DefinitionAsync(item.PromptId);
-                if (TooLong(prompt, _policies[runId].MaxNewTokens) is { } reason)
+                if (LoadedPolicy.Unfit(policy.Directory, policy.Formatter, prompt.Id, prompt.Text, policy.Settings.MaxNewTokens) is { } reason)
                 {
                     // Sampling it would fail on every worker: say why, once, and let the run stop.
                     await queue.FailAsync(item.ItemId, WorkerId, reason);
@@ -127,7 +146,7 @@ public sealed class PolicyWorkerGrain(
                 }
 
                 items.Add(item);
-                requests.Add(new RolloutRequest(prompt.Text, prompt.Answer, prompt.Verifier, item.Count, item.Stage == RolloutStage.Estimate));
+                requests.Add(new RolloutRequest(policy.Formatter.Format(prompt.Text), prompt.Answer, prompt.Verifier, item.Count, item.Stage == RolloutStage.Estimate));
             }
 
             if (items.Count == 0)
@@ -178,7 +197,8 @@ public sealed class PolicyWorkerGrain(
         return true;
     }
 
-    // The policy version a work item names, loaded from the run's trainer when this worker holds another.
+    // The policy version a work item names, loaded from the store when this worker holds another;
+    // the version it replaces is released (no item of this worker names it any more).
     private async Task<RolloutExecutor?> PolicyAsync(string runId, long version)
     {
         if (_policies.TryGetValue(runId, out var held) && held.Version == version)
@@ -186,29 +206,22 @@ public sealed class PolicyWorkerGrain(
             return held.Executor;
         }
 
-        var weights = await PolicyTrainers.Model(grains, runId).GetPolicyAsync();
-        if (weights.Version != version)
+        var release = await PolicyTrainers.Model(grains, runId).GetPolicyAsync();
+        if (release.Version != version || release.Checkpoint is not { } checkpoint)
         {
             return null;
         }
 
-        var settings = weights.Settings;
-        var model = held.Model ?? ArithmeticModel.Create(settings.Seed);
-        await Task.Run(() => ParameterBytes.Import(model, weights.Weights));
-        var sampling = new SamplingOptions(MaxNewTokens: settings.MaxNewTokens, Temperature: settings.Temperature);
-        var executor = new RolloutExecutor(model, ArithmeticModel.Tokenizer, sampling, ProbeTarget.EmbedTokens, _options.SampleBatch);
-        _policies[runId] = (version, model, executor, settings.MaxNewTokens);
+        var policy = await Task.Run(() =>
+        {
+            string folder = store.Open(new StoredCheckpoint(checkpoint.Location, checkpoint.Hash));
+            return LoadedPolicy.Open(folder, release.Settings, training: false);
+        });
+        var executor = new RolloutExecutor(policy.Model, policy.Tokenizer, policy.Sampling, ProbeTarget.EmbedTokens, _options.SampleBatch);
+        held.Policy?.Dispose();
+        _policies[runId] = (version, policy, executor);
+        logger.LogInformation("worker {WorkerId}: loaded version {Version} of run {RunId} from {Location}", WorkerId, version, runId, checkpoint.Location);
         return executor;
-    }
-
-    // The prompt and the longest response must fit the model's positions.
-    private static string? TooLong(PromptDefinition prompt, int maxNewTokens)
-    {
-        int tokens = ArithmeticModel.Tokenizer.PromptIds(prompt.Text).Length;
-        int context = ArithmeticModel.Config().MaxPositions;
-        return tokens + maxNewTokens > context
-            ? $"prompt '{prompt.Id}' is {tokens} tokens; with {maxNewTokens} new tokens it exceeds the model's context of {context} positions"
-            : null;
     }
 
     private async Task<PromptDefinition> DefinitionAsync(string promptId)

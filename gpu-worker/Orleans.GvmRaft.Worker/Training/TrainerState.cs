@@ -4,9 +4,9 @@ using Orleans.GvmRaft.Workers;
 namespace Orleans.GvmRaft.Worker.Training;
 
 /// <summary>
-/// What a trainer persists: the current policy version and its weights, so a trainer that moves to
-/// another worker silo goes on from the last version rather than from scratch (the optimiser's
-/// moments start afresh there).
+/// What a trainer persists: the current policy version and where its files are. The weights and
+/// the optimiser's state live in the checkpoint store, so this stays a few hundred bytes whatever
+/// the model's size, and a trainer that moves to another worker silo resumes exactly.
 /// </summary>
 [GenerateSerializer]
 public sealed class TrainerState
@@ -19,11 +19,11 @@ public sealed class TrainerState
     [Id(1)]
     public long Version { get; set; }
 
-    /// <summary>Its weights (<c>ParameterBytes</c>).</summary>
-    [Id(2)]
-    public byte[]? Weights { get; set; }
-
     /// <summary>What made the current version.</summary>
     [Id(3)]
     public PolicyUpdate? LastUpdate { get; set; }
+
+    /// <summary>The current version's files in the checkpoint store.</summary>
+    [Id(4)]
+    public PolicyCheckpoint? Checkpoint { get; set; }
 }

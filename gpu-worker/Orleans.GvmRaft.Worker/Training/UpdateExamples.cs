@@ -43,8 +43,12 @@ public static class UpdateExamples
         return [.. accepted.SelectMany(g => g.Select(s => new PolicyExample(s, scale / g.Count)))];
     }
 
-    /// <summary>Steps through <paramref name="examples"/> in shuffled minibatches; returns the mean NLL, or null when there was nothing to train on.</summary>
-    public static double? Train(PolicyTrainer trainer, List<PolicyExample> examples, int batchSize, Random random)
+    /// <summary>
+    /// Steps through <paramref name="examples"/> in shuffled mini-batches of <paramref name="batchSize"/>,
+    /// each split into <paramref name="microBatches"/> for gradient accumulation; returns the mean
+    /// NLL, or null when there was nothing to train on.
+    /// </summary>
+    public static double? Train(PolicyTrainer trainer, List<PolicyExample> examples, int batchSize, int microBatches, Random random)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(random);
@@ -52,7 +56,7 @@ public static class UpdateExamples
         var losses = new List<double>();
         for (int start = 0; start < shuffled.Count; start += batchSize)
         {
-            losses.Add(trainer.Step(shuffled.Skip(start).Take(batchSize).ToList()).Nll);
+            losses.Add(trainer.Step(shuffled.Skip(start).Take(batchSize).ToList(), microBatches).Nll);
         }
 
         return losses.Count == 0 ? null : losses.Average();

@@ -13,6 +13,7 @@ namespace Orleans.GvmRaft.Runs;
 /// <param name="InitialEvalAccuracy">Held-out accuracy of policy version 0, before any RL update.</param>
 /// <param name="Samples">Cumulative rollouts.</param>
 /// <param name="Seconds">Seconds the run has been driving.</param>
+/// <param name="Prepared">Whether policy version 0 exists (warmed up and evaluated, where the policy has a held-out set).</param>
 [GenerateSerializer, Immutable]
 public sealed record RunSnapshot(
     [property: Id(0)] string RunId,
@@ -26,4 +27,5 @@ public sealed record RunSnapshot(
     [property: Id(8)] string? LastError = null,
     [property: Id(9)] double? InitialEvalAccuracy = null,
     [property: Id(10)] long Samples = 0,
-    [property: Id(11)] double Seconds = 0);
+    [property: Id(11)] double Seconds = 0,
+    [property: Id(12)] bool Prepared = false);

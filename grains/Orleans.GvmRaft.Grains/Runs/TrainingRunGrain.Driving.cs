@@ -76,6 +76,9 @@ public sealed partial class TrainingRunGrain
             throw new InvalidOperationException($"prompt set '{set}' of run '{RunId}' is empty or unknown: import prompts into it first (gvm import FILE --set {set}).");
         }
 
+        // A model, tokenizer or prompt the workers cannot use is refused now, naming the file and
+        // field, rather than as a failing step after work is queued.
+        await Trainer.ValidateAsync(config);
         await CommitAsync(s => s.Driven = true);
         await this.RegisterOrUpdateReminder(DriveReminder, RevivePeriod, RevivePeriod);
         StartDriving();

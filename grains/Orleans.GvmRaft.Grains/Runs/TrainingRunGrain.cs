@@ -97,7 +97,7 @@ public sealed partial class TrainingRunGrain(
             : s.Driven ? RunPhase.Running
             : RunPhase.Created;
         return new RunSnapshot(
-            RunId, config, phase, s.FinishedIterations, [.. s.History], s.CreatedAt, s.Step, s.PolicyVersion, s.Failure ?? _lastError, s.InitialAccuracy, s.Samples, DrivingSeconds());
+            RunId, config, phase, s.FinishedIterations, [.. s.History], s.CreatedAt, s.Step, s.PolicyVersion, s.Failure ?? _lastError, s.InitialAccuracy, s.Samples, DrivingSeconds(), s.Prepared);
     }
 
     // Driven steps interleave with the API calls, so writes take turns. Every write also stores

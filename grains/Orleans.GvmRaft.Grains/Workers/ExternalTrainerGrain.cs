@@ -17,6 +17,14 @@ public sealed class ExternalTrainerGrain(
     private string RunId => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
+    public Task ValidateAsync(RunConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public async Task<PolicyUpdate> PrepareAsync(RunConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -56,9 +64,16 @@ public sealed class ExternalTrainerGrain(
     }
 
     /// <inheritdoc />
-    public Task<PolicyWeights> GetPolicyAsync()
+    public Task<PolicyRelease> GetPolicyAsync()
     {
         var config = state.State.Config ?? throw new InvalidOperationException($"run '{RunId}': the policy was never prepared.");
-        return Task.FromResult(new PolicyWeights(state.State.LastUpdate!.Version, config.PolicyOrDefault, []));
+        return Task.FromResult(new PolicyRelease(state.State.LastUpdate!.Version, config.PolicyOrDefault, null));
     }
+
+    /// <inheritdoc />
+    public Task<CheckpointFile[]> GetCheckpointFilesAsync() => Task.FromResult<CheckpointFile[]>([]);
+
+    /// <inheritdoc />
+    public Task<byte[]> ReadCheckpointAsync(string name, long offset, int count) =>
+        throw new InvalidOperationException($"run '{RunId}': its policy lives outside the cluster; there is no checkpoint to read.");
 }

@@ -168,20 +168,20 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
         var failing = await TrainerWithResponsesAsync(config);
         var plain = await TrainerWithResponsesAsync(config);
         var v0 = await failing.GetPolicyAsync();
-        Assert.Equal(v0.Weights, (await plain.GetPolicyAsync()).Weights);
+        Assert.Equal(v0.Checkpoint!.Hash, (await plain.GetPolicyAsync()).Checkpoint!.Hash);
 
         await FailNextWriteAsync(failing, () => failing.UpdateAsync(1, evaluate: false));
         var shown = await failing.GetPolicyAsync();
         Assert.Equal(0, shown.Version);
-        Assert.Equal(v0.Weights, shown.Weights);
+        Assert.Equal(v0.Checkpoint, shown.Checkpoint);
 
         // The retry trains version 1 from the stored version 0, not from the model the failed
         // call had already trained, and stores it: a new activation reads version 1.
         Assert.Equal(1, (await failing.UpdateAsync(1, evaluate: false)).Version);
         await plain.UpdateAsync(1, evaluate: false);
         var retried = await failing.GetPolicyAsync();
-        Assert.NotEqual(v0.Weights, retried.Weights);
-        Assert.Equal((await plain.GetPolicyAsync()).Weights, retried.Weights);
+        Assert.NotEqual(v0.Checkpoint.Hash, retried.Checkpoint!.Hash);
+        Assert.Equal((await plain.GetPolicyAsync()).Checkpoint!.Hash, retried.Checkpoint.Hash);
         await AssertSameAfterReactivationAsync(failing, async () => (await failing.GetPolicyAsync()).Version);
     }
 

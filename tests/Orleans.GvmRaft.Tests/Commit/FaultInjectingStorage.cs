@@ -13,12 +13,16 @@ namespace Orleans.GvmRaft.Tests.Commit;
 public sealed class FaultInjectingStorage(IGrainStorage inner) : IGrainStorage
 {
     private static readonly ConcurrentDictionary<GrainId, (int Count, bool AfterWriting)> FailingWrites = new();
+    private static readonly ConcurrentDictionary<GrainId, object?> Written = new();
 
     /// <summary>Makes the next <paramref name="count"/> writes of <paramref name="grain"/> fail, before or <paramref name="afterWriting"/>.</summary>
     public static void FailWrites(GrainId grain, int count = 1, bool afterWriting = false) => FailingWrites[grain] = (count, afterWriting);
 
     /// <summary>Whether a write armed by <see cref="FailWrites"/> has not happened yet.</summary>
     public static bool IsArmed(GrainId grain) => FailingWrites.ContainsKey(grain);
+
+    /// <summary>The state last stored for <paramref name="grain"/>, as the grain handed it over.</summary>
+    public static object? LastWritten(GrainId grain) => Written.GetValueOrDefault(grain);
 
     /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -30,6 +34,7 @@ public sealed class FaultInjectingStorage(IGrainStorage inner) : IGrainStorage
         if (!FailingWrites.TryGetValue(grainId, out var failing))
         {
             await inner.WriteStateAsync(stateName, grainId, grainState);
+            Written[grainId] = grainState.State;
             return;
         }
 

@@ -34,6 +34,9 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <summary>Where each worker keeps its completion ledger (<c>Gvm:Worker:Ledger</c>), one file per worker.</summary>
     public string LedgerFolder { get; } = Path.Combine(Path.GetTempPath(), $"gvm-ledgers-{Guid.NewGuid():N}");
 
+    /// <summary>The checkpoint store every worker process shares, as worker silos on a cluster share a volume.</summary>
+    public string CheckpointFolder { get; } = Path.Combine(Path.GetTempPath(), $"gvm-process-checkpoints-{Guid.NewGuid():N}");
+
     /// <summary>The processes started so far, dead or alive.</summary>
     public IReadOnlyList<SiloProcess> Processes => _processes;
 
@@ -77,9 +80,12 @@ public sealed class ProcessCluster : IAsyncDisposable
             process.Dispose();
         }
 
-        if (Directory.Exists(LedgerFolder))
+        foreach (string folder in new[] { LedgerFolder, CheckpointFolder })
         {
-            Directory.Delete(LedgerFolder, recursive: true);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -105,6 +111,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             // The audit of a run compares every iteration's queue records with the ledgers.
             "--Gvm:Rollouts:KeepIterations", "1000",
             "--Gvm:Worker:Ledger", LedgerFolder,
+            "--Gvm:Checkpoints:Directory", CheckpointFolder,
             // Failure detection in seconds rather than Orleans' tens of seconds; these tests run
             // alone (ProcessCollection), so a slow probe means a dead silo, not a busy machine.
             "--Orleans:Membership:ProbeTimeout", "00:00:01",

@@ -132,7 +132,7 @@ public sealed class DrivenRunTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task APromptLongerThanTheContextStopsTheRunWithItsNameAndChangesNothing()
+    public async Task APromptLongerThanTheContextIsRefusedAtStartWithItsNameAndNothingIsQueued()
     {
         string set = "too-long-set";
         var prompts = new[]
@@ -145,15 +145,16 @@ public sealed class DrivenRunTests(ClusterFixture fixture)
         await run.CreateAsync(new RunConfig(
             Budget: 4, BatchSize: 2, Stage1Samples: 2, Iterations: 2, PromptSet: set,
             Policy: new PolicySettings(WarmupSteps: 2, WarmupExamples: 4, EvalPrompts: 2)));
-        await run.StartAsync();
-        await WaitForAsync(async () => (await run.GetSnapshotAsync())!.Phase == RunPhase.Failed);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => run.StartAsync());
 
-        var snapshot = (await run.GetSnapshotAsync())!;
         // 40 × "1+" and "1=": 82 characters, one token each, after the beginning-of-sequence token.
-        Assert.Contains("prompt 'too-long-1' is 83 tokens; with 8 new tokens", snapshot.LastError);
-        Assert.Contains("context of 64 positions", snapshot.LastError);
-        Assert.Equal(0, snapshot.CompletedIterations);
-        Assert.Equal(0, (await fixture.Client.GetGrain<IPromptGrain>("too-long-1").GetSnapshotAsync())!.Statistics.Attempts);
+        Assert.Contains("prompt 'too-long-1' is 83 tokens; with policy.maxNewTokens 8 it exceeds max_position_embeddings 64", e.Message);
+        Assert.Contains("config.json", e.Message);
+        var snapshot = (await run.GetSnapshotAsync())!;
+        Assert.Equal(RunPhase.Created, snapshot.Phase);
+        Assert.False(snapshot.Prepared);
+        var progress = await fixture.Client.GetGrain<IRolloutQueueGrain>("too-long-run").GetProgressAsync(1, RolloutStage.Estimate);
+        Assert.Equal(0, progress.Pending + progress.Leased + progress.Completed);
     }
 
     [Fact]

@@ -1,0 +1,42 @@
+using Orleans.GvmRaft.Configuration;
+
+namespace Orleans.GvmRaft.Worker.Checkpoints;
+
+/// <summary>Where trainers write policy versions and workers read them (section <c>Gvm:Checkpoints</c>).</summary>
+public sealed class CheckpointOptions : IValidatableOptions
+{
+    /// <inheritdoc />
+    public static string SectionName => "Gvm:Checkpoints";
+
+    /// <summary>
+    /// The store's directory. Every worker silo of a cluster must see the same one (a shared
+    /// volume), since a run's trainer and its rollout workers may sit on different silos. Relative
+    /// paths are taken from the working directory.
+    /// </summary>
+    public string Directory { get; set; } = "checkpoints";
+
+    /// <summary>Versions of a run kept in the store; older ones are deleted once a newer one is recorded. At least 2, so workers finishing the previous version's items can still load it.</summary>
+    public int Keep { get; set; } = 2;
+
+    /// <summary>Weights above this size are written as several safetensors shards with an index, as Hugging Face does.</summary>
+    public long ShardBytes { get; set; } = 2L << 30;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Directory))
+        {
+            yield return $"{SectionName}:Directory must name a directory.";
+        }
+
+        if (Keep < 2)
+        {
+            yield return $"{SectionName}:Keep must be >= 2 (got {Keep}).";
+        }
+
+        if (ShardBytes < 1 << 20)
+        {
+            yield return $"{SectionName}:ShardBytes must be at least 1 MiB (got {ShardBytes}).";
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Orleans.GvmRaft.Policy.Checkpoints;
+using Orleans.GvmRaft.Tests.Policy;
+using static TorchSharp.torch;
+
+namespace Orleans.GvmRaft.Tests.Checkpoints;
+
+[Collection(TorchCollection.Name)]
+public sealed class CheckpointStoreTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"gvm-store-{Guid.NewGuid():N}");
+
+    [Fact]
+    public void APublishedVersionOpensWithItsHashAndAFlippedByteIsRefusedNamingTheFile()
+    {
+        var store = new DirectoryCheckpointStore(_root);
+        var stored = PublishTiny(store, "run/a", 3);
+        string folder = store.Open(stored);
+        Assert.True(File.Exists(Path.Combine(folder, "model.safetensors")));
+        Assert.Equal(
+            ["config.json", "model.safetensors"],
+            store.Files(stored.Location).Select(f => f.Name).Order(StringComparer.Ordinal));
+
+        // One byte of the weights changed: the manifest's hash still matches, the file's does not.
+        string weights = Path.Combine(folder, "model.safetensors");
+        byte[] bytes = File.ReadAllBytes(weights);
+        bytes[^1] ^= 0x01;
+        File.WriteAllBytes(weights, bytes);
+        var e = Assert.Throws<CorruptCheckpointException>(() => store.Open(stored));
+        Assert.Contains("model.safetensors", e.Message);
+        Assert.Contains("SHA-256", e.Message);
+
+        // Another hash than recorded: the manifest itself is refused.
+        Assert.Throws<CorruptCheckpointException>(() => store.Open(stored with { Hash = new string('0', 64) }));
+    }
+
+    [Fact]
+    public void PruningKeepsTheNewestVersionsAndDropsLeftovers()
+    {
+        var store = new DirectoryCheckpointStore(_root);
+        var published = Enumerable.Range(0, 4).Select(v => PublishTiny(store, "r", v)).ToList();
+        var orphan = PublishTiny(store, "r", 3); // a retried version 3 whose first attempt was never recorded
+        store.CreateStaging("r", 4);
+        store.Prune("r", published[3], keep: 2);
+
+        Assert.Equal(
+            [Path.GetFileName(published[2].Location), Path.GetFileName(published[3].Location)],
+            Directory.GetDirectories(Path.Combine(_root, "r")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.NotNull(store.Open(published[2]));
+        Assert.Throws<CorruptCheckpointException>(() => store.Open(orphan));
+    }
+
+    [Fact]
+    public void WeightsAboveTheShardSizeAreShardedWithAnIndexAndLoadBackEqual()
+    {
+        using var model = TinyModels.Create(TinyModels.Llama(tied: false), seed: 3);
+        string folder = Path.Combine(_root, "sharded");
+        long total = model.parameters().Sum(p => p.numel() * 4);
+        HfCheckpoint.Save(model, folder, maxShardBytes: total / 3);
+
+        var shards = Directory.GetFiles(folder, "model-*-of-*.safetensors");
+        Assert.True(shards.Length >= 3, $"{shards.Length} shards");
+        Assert.False(File.Exists(Path.Combine(folder, "model.safetensors")));
+        using var loaded = HfCheckpoint.Load(folder);
+        foreach (var ((name, expected), (_, actual)) in model.named_parameters().Zip(loaded.named_parameters()))
+        {
+            Assert.True(expected.equal(actual).item<bool>(), $"{name} differs after the sharded round trip");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private static StoredCheckpoint PublishTiny(DirectoryCheckpointStore store, string runId, long version)
+    {
+        using var model = TinyModels.Create(TinyModels.Llama(tied: false), seed: version + 1);
+        string staging = store.CreateStaging(runId, version);
+        HfCheckpoint.Save(model, staging);
+        return store.Publish(runId, version, staging);
+    }
+}
