@@ -37,6 +37,9 @@ public sealed class CharTokenizer : ITextTokenizer
     /// <summary>Digits, arithmetic and the few letters the arithmetic preset writes.</summary>
     public static CharTokenizer Arithmetic { get; } = new("0123456789+-*=?:;. ");
 
+    /// <summary>The characters, in id order from 3.</summary>
+    public string Alphabet => _alphabet;
+
     /// <inheritdoc />
     public int VocabSize => Specials + _alphabet.Length;
 

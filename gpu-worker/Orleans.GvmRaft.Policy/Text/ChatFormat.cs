@@ -11,5 +11,5 @@ public static class ChatFormat
 
     /// <summary>A system turn, the problem as the user turn, and an open assistant turn.</summary>
     public static string Qwen(string problem, string systemPrompt = DefaultSystemPrompt) =>
-        $"<|im_start|>system\n{systemPrompt}{EndOfTurn}\n<|im_start|>user\n{problem}{EndOfTurn}\n<|im_start|>assistant\n";
+        ChatTemplate.Render(ChatStyle.ChatMl, systemPrompt, problem);
 }

@@ -32,6 +32,39 @@ public sealed class TokenizerTests
     }
 
     [Fact]
+    public void BosAndEosMayBeAddedTokensOrVocabularyEntries()
+    {
+        string path = Write();
+        var tokenizer = HfBpeTokenizer.Load(path, eosToken: "<|im_end|>", bosToken: "Ċ");
+        Assert.Equal(7, tokenizer.BosId);
+        Assert.Equal([7, 5], tokenizer.PromptIds("abc"));
+        Assert.Equal(4, HfBpeTokenizer.Load(path, eosToken: "ab").EosId);
+        Assert.Null(Load().BosId);
+    }
+
+    [Fact]
+    public void ATokenNotInTheFileIsRefusedNamingPathAndToken()
+    {
+        string path = Write();
+        var error = Assert.Throws<InvalidDataException>(() => HfBpeTokenizer.Load(path, eosToken: "<|im_end|>", bosToken: "<s>"));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("'<s>'", error.Message);
+        Assert.Contains("'</s>'", Assert.Throws<InvalidDataException>(() => HfBpeTokenizer.Load(path, eosToken: "</s>")).Message);
+    }
+
+    [Fact]
+    public void TextTheVocabularyCannotSpellIsRefusedNamingTheCharacter()
+    {
+        var tokenizer = Load();
+
+        // 'd' has no byte token here; the BPE alone would drop it and encode "abc" silently.
+        Assert.Contains("'d' (U+0064) at 3", Assert.Throws<ArgumentException>(() => tokenizer.Encode("abcd")).Message);
+        Assert.Contains("'中' (U+4E2D) at 1", Assert.Throws<ArgumentException>(() => tokenizer.Encode("a中")).Message);
+        Assert.Contains("at 12", Assert.Throws<ArgumentException>(() => tokenizer.Encode("ab<|im_end|>\t")).Message);
+        Assert.Equal([4, 11, 3, 2], tokenizer.Encode("ab<|im_end|> c"));
+    }
+
+    [Fact]
     public void CharTokenizerRoundTripsAndRefusesUnknownCharacters()
     {
         var tokenizer = CharTokenizer.Arithmetic;
@@ -50,10 +83,12 @@ public sealed class TokenizerTests
             ChatFormat.Qwen("What is 2 + 2?"));
     }
 
-    private static HfBpeTokenizer Load()
+    private static HfBpeTokenizer Load() => HfBpeTokenizer.Load(Write(), eosToken: "<|im_end|>");
+
+    private static string Write()
     {
         string path = Path.Combine(Path.GetTempPath(), $"gvm-tokenizer-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, TokenizerJson);
-        return HfBpeTokenizer.Load(path, eosToken: "<|im_end|>");
+        return path;
     }
 }
