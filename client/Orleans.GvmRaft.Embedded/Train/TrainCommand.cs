@@ -110,7 +110,7 @@ public static class TrainCommand
                 throw new ArgumentException("train: --model needs --prompts FILE.jsonl.");
             }
 
-            var fromFile = configFile is null ? null : RunConfigFile.Read(configFile, requireRunId: false);
+            (string RunId, RunConfig Config)? fromFile = configFile is null ? null : RunConfigFile.Read(configFile, requireRunId: false);
             var baseConfig = fromFile?.Config ?? new RunConfig(BatchSize: defaults.BatchSize, Budget: defaults.Budget, Iterations: defaults.Iterations, EvalEvery: defaults.EvalEvery);
             var policy = (baseConfig.Policy ?? new PolicySettings(WarmupSteps: 0, MaxNewTokens: 256)) with
             {

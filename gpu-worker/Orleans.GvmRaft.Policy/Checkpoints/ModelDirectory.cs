@@ -14,7 +14,7 @@ public sealed class ModelDirectory
 {
     /// <summary>The files besides the weights that travel with every checkpoint of the model.</summary>
     public static readonly IReadOnlyList<string> CompanionFiles =
-        ["config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json", "vocab.json", "merges.txt"];
+        ["config.json", "tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "special_tokens_map.json", "generation_config.json", "vocab.json", "merges.txt"];
 
     private static readonly string[] SupportedTypes = ["qwen2", "llama"];
 
@@ -72,13 +72,30 @@ public sealed class ModelDirectory
         }
 
         var tokenizerConfig = HfTokenizerConfig.Load(Path.Combine(folder, "tokenizer_config.json"));
-        var tokenizer = HfBpeTokenizer.Load(tokenizerPath, tokenizerConfig.EosToken, tokenizerConfig.AddBosToken ? tokenizerConfig.BosToken : null);
+        // The beginning-of-sequence token comes from add_bos_token (Llama 2 style) or from the
+        // tokenizer's own post-processor (Llama 3 and the exported arithmetic tokenizer).
+        string? bos = tokenizerConfig.AddBosToken ? tokenizerConfig.BosToken : PostProcessorBos(tokenizerPath);
+        var tokenizer = HfBpeTokenizer.Load(tokenizerPath, tokenizerConfig.EosToken, bos);
         if (tokenizer.VocabSize > config.VocabSize)
         {
             throw new InvalidDataException($"{tokenizerPath}: token ids reach {tokenizer.VocabSize - 1}, beyond config.json vocab_size {config.VocabSize}.");
         }
 
         return new ModelDirectory(folder, config, tokenizerConfig, tokenizer);
+    }
+
+    // The special token a TemplateProcessing post-processor puts before a single sequence, if any.
+    private static string? PostProcessorBos(string tokenizerPath)
+    {
+        static JsonNode? Template(JsonNode? processor) => processor?["type"]?.GetValue<string>() switch
+        {
+            "TemplateProcessing" => processor,
+            "Sequence" => (processor["processors"]?.AsArray() ?? []).Select(Template).FirstOrDefault(t => t is not null),
+            _ => null,
+        };
+
+        var template = Template(JsonNode.Parse(File.ReadAllText(tokenizerPath))?["post_processor"]);
+        return template?["single"]?.AsArray().FirstOrDefault()?["SpecialToken"]?["id"]?.GetValue<string>();
     }
 
     /// <summary>The weights on <paramref name="device"/> as <paramref name="dtype"/>.</summary>

@@ -1,4 +1,3 @@
-using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Policy.Training;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.PromptSets;

@@ -3,7 +3,6 @@ using Orleans.GvmRaft.Policy.Model;
 using Orleans.GvmRaft.Policy.Sampling;
 using Orleans.GvmRaft.Policy.Training;
 using Orleans.GvmRaft.Tests.Policy;
-using static TorchSharp.torch;
 
 namespace Orleans.GvmRaft.Tests.Checkpoints;
 

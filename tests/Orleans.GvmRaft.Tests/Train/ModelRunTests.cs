@@ -4,6 +4,7 @@ using Orleans.GvmRaft.Client.Import;
 using Orleans.GvmRaft.Embedded.Train;
 using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Policy.Tasks;
+using Orleans.GvmRaft.Policy.Training;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
@@ -52,32 +53,36 @@ public sealed class ModelRunTests(ClusterFixture fixture)
             ["config.json", "generation_config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"],
             Directory.GetFiles(checkpoint).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         using var loaded = ModelDirectory.Open(checkpoint).Load();
-        using var original = HfCheckpoint.Load(model);
-        Assert.Equal(original.Config.VocabSize, loaded.Config.VocabSize);
-        Assert.True(loaded.parameters().Zip(original.parameters()).Any(p => !p.First.equal(p.Second).item<bool>()), "two updates left every weight as it was");
+        Assert.Equal(512, loaded.Config.VocabSize);
+        var stored = await PolicyTrainers.Model(fixture.Client, runId).GetCheckpointFilesAsync();
+        using (var weights = File.OpenRead(Path.Combine(checkpoint, "model.safetensors")))
+        {
+            Assert.Equal(stored.Single(f => f.Name == "model.safetensors").Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(weights)));
+        }
     }
 
     [Fact]
     public async Task TheExportedArithmeticModelTrainsThroughTheGenericPath()
     {
         // A model that knows some single-digit sums, exported as a Hugging Face directory and run as
-        // any model is: RAFT++ on its own accepted answers lifts its held-out accuracy.
+        // any model is: RAFT++ on its own accepted answers lifts its held-out accuracy (four runs:
+        // 34 % → 56–65 %).
         string model = TempFolder();
         using (var decoder = ArithmeticModel.Create(21))
         {
             var sums = Enumerable.Range(0, 10).SelectMany(a => Enumerable.Range(0, 10).Select(b => ($"{a}+{b}=", $"{a + b}"))).ToList();
-            Policy.Training.SupervisedWarmup.Run(decoder, ArithmeticModel.Tokenizer, sums, steps: 60, batchSize: 32, new Policy.Training.TrainingOptions(LearningRate: 3e-3), seed: 1);
+            SupervisedWarmup.Run(decoder, ArithmeticModel.Tokenizer, sums, steps: 40, batchSize: 32, new TrainingOptions(LearningRate: 3e-3), seed: 1);
             ArithmeticModel.Export(decoder, model);
         }
 
         string runId = $"arith-{Guid.NewGuid():N}";
         var prompts = Enumerable.Range(0, 10).SelectMany(a => Enumerable.Range(0, 10).Select(b => new PromptDefinition($"{runId}-{a}{b}", $"{a}+{b}=", $"{a + b}", VerifierKinds.Exact))).ToList();
         var config = new RunConfig(
-            Budget: 128, BatchSize: 32, Stage1Samples: 4, Iterations: 6, EvalEvery: 6, PromptSet: ModelRun.TrainSet(runId),
-            Policy: new PolicySettings(Preset: PolicySettings.ModelPreset, Model: model, WarmupSteps: 0, MaxNewTokens: 3, LearningRate: 1e-3, EvalSet: ModelRun.EvalSet(runId)));
+            Budget: 256, BatchSize: 32, Stage1Samples: 4, Iterations: 8, EvalEvery: 8, PromptSet: ModelRun.TrainSet(runId),
+            Policy: new PolicySettings(Preset: PolicySettings.ModelPreset, Model: model, WarmupSteps: 0, MaxNewTokens: 3, LearningRate: 3e-4, EvalSet: ModelRun.EvalSet(runId)));
         var metrics = await new ModelRun(runId, config, prompts, prompts, TempFolder()).RunAsync(fixture.Client);
         double before = metrics[0].EvalAccuracy!.Value, after = metrics[^1].EvalAccuracy!.Value;
-        Assert.True(after > before + 0.05, $"held-out accuracy {before:P0} → {after:P0}");
+        Assert.True(after > before + 0.10, $"held-out accuracy {before:P0} → {after:P0}");
     }
 
     [Theory]
