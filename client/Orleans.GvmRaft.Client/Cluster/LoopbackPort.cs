@@ -16,4 +16,31 @@ public static class LoopbackPort
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>
+    /// <paramref name="count"/> distinct free ports: all are held until the last is found, since
+    /// the OS may hand a port just released to the very next request.
+    /// </summary>
+    public static int[] Free(int count)
+    {
+        var listeners = new List<TcpListener>(count);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+            }
+
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Dispose();
+            }
+        }
+    }
 }

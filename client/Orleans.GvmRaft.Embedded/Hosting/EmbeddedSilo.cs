@@ -38,10 +38,11 @@ public static class EmbeddedSilo
 
         // ConnectionStrings__PostgreSql and Gvm__* from the environment reach the embedded silo too.
         builder.Configuration.AddEnvironmentVariables();
+        int[] ports = LoopbackPort.Free(2);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.SiloPort)}"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.GatewayPort)}"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.SiloPort)}"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.GatewayPort)}"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
             [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.ClusterId)}"] = "gvm-embedded",
             [$"{GvmSiloOptions.SectionName}:{nameof(GvmSiloOptions.Storage)}"] = (state?.Storage ?? StorageKind.Memory).ToString(),
             ["ConnectionStrings:Sqlite"] = state is { Storage: StorageKind.Sqlite } ? $"Data Source={Path.GetFullPath(state.SqlitePath)}" : Environment.GetEnvironmentVariable("ConnectionStrings__Sqlite"),

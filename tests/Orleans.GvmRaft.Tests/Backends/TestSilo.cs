@@ -33,8 +33,8 @@ public sealed class TestSilo : IAsyncDisposable
     /// <summary>Starts a silo with <paramref name="settings"/> over free loopback ports.</summary>
     public static async Task<TestSilo> StartAsync(IDictionary<string, string?> settings, Action<ISiloBuilder>? configure = null)
     {
-        int siloPort = LoopbackPort.Free();
-        int gatewayPort = LoopbackPort.Free();
+        int[] ports = LoopbackPort.Free(2);
+        int siloPort = ports[0], gatewayPort = ports[1];
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -22,11 +22,12 @@ public sealed class GatewayCommandsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _gatewayPort = LoopbackPort.Free();
+        int[] ports = LoopbackPort.Free(2);
+        _gatewayPort = ports[1];
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Gvm:Silo:SiloPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gvm:Silo:SiloPort"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gvm:Silo:GatewayPort"] = _gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gvm:Silo:ClusterId"] = _clusterId,
         });

@@ -94,14 +94,15 @@ public sealed class ProcessCluster : IAsyncDisposable
     private async Task<SiloProcess> StartAsync(string executable, string kind)
     {
         string name = $"{kind}{++_next}";
-        int siloPort = LoopbackPort.Free();
+        int[] ports = LoopbackPort.Free(2);
+        int siloPort = ports[0];
         string[] arguments =
         [
             "--Gvm:Silo:Name", name,
             "--Gvm:Silo:SiloPort", siloPort.ToString(CultureInfo.InvariantCulture),
             // Worker silos open no gateway: clients go through the control silos only, so a test
             // can freeze a worker for a moment without stalling its own calls.
-            "--Gvm:Silo:GatewayPort", kind == "worker" ? "0" : LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+            "--Gvm:Silo:GatewayPort", kind == "worker" ? "0" : ports[1].ToString(CultureInfo.InvariantCulture),
             "--Gvm:Silo:ClusterId", _clusterId,
             "--Gvm:Silo:ServiceId", _serviceId,
             "--Gvm:Silo:Storage", "PostgreSql",

@@ -11,7 +11,7 @@ public sealed class SecurityDefaultsTests
     [Fact]
     public async Task EveryListenerIsOnLoopbackAndTheDashboardIsOff()
     {
-        int silo = LoopbackPort.Free(), gateway = LoopbackPort.Free(), dashboard = LoopbackPort.Free();
+        var (silo, gateway, dashboard) = Ports();
         using var process = Start(silo, gateway, dashboardPort: dashboard, dashboard: false);
         await WaitForListenerAsync(process, gateway);
 
@@ -24,7 +24,7 @@ public sealed class SecurityDefaultsTests
     [Fact]
     public async Task AnEnabledDashboardServesOnLoopback()
     {
-        int silo = LoopbackPort.Free(), gateway = LoopbackPort.Free(), dashboard = LoopbackPort.Free();
+        var (silo, gateway, dashboard) = Ports();
         using var process = Start(silo, gateway, dashboardPort: dashboard, dashboard: true);
         await WaitForListenerAsync(process, gateway);
         var listener = Assert.Single(Listeners(dashboard));
@@ -46,6 +46,12 @@ public sealed class SecurityDefaultsTests
             "--Gvm:Dashboard:Port", dashboardPort.ToString(CultureInfo.InvariantCulture),
         ],
         new Dictionary<string, string>());
+
+    private static (int Silo, int Gateway, int Dashboard) Ports()
+    {
+        int[] ports = LoopbackPort.Free(3);
+        return (ports[0], ports[1], ports[2]);
+    }
 
     private static List<IPEndPoint> Listeners(params int[] ports) =>
         [.. IPGlobalProperties.GetIPGlobalProperties().GetActiveTcpListeners().Where(l => ports.Contains(l.Port))];
