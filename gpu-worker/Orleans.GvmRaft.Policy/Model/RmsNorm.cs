@@ -1,3 +1,4 @@
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace Orleans.GvmRaft.Policy.Model;
@@ -6,6 +7,11 @@ namespace Orleans.GvmRaft.Policy.Model;
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly double _eps;
+    // Moving the module to another device or dtype replaces its parameters, and TorchSharp points a
+    // field at the replacement only when the field has the parameter's name. Without the attribute
+    // this field kept the disposed original, so a norm converted to bfloat16 (or, by the same code,
+    // moved to CUDA) failed its first call.
+    [ComponentName(Name = "weight")]
     private readonly TorchSharp.Modules.Parameter _weight;
 
     /// <summary>Creates the norm over the last dimension of width <paramref name="size"/>.</summary>

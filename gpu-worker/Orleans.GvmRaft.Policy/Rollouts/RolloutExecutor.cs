@@ -7,8 +7,8 @@ using Orleans.GvmRaft.Policy.Verifiers;
 namespace Orleans.GvmRaft.Policy.Rollouts;
 
 /// <summary>
-/// What a worker does with rollout work: draw the responses of many requests in shared batches,
-/// verify each, and measure the gradient norms of accepted ones where asked, in batches too.
+/// What a worker does with rollout work: draw the responses of many requests in shared batches of
+/// similar prompt length, verify each, and measure the gradient norms of accepted ones where asked, in batches too.
 /// </summary>
 public sealed class RolloutExecutor(Decoder model, ITextTokenizer tokenizer, SamplingOptions sampling, ProbeTarget probeTarget, int batchSize = 256)
 {
@@ -17,12 +17,25 @@ public sealed class RolloutExecutor(Decoder model, ITextTokenizer tokenizer, Sam
     {
         var flat = requests.SelectMany((r, i) => Enumerable.Repeat(i, r.Count)).ToArray();
         var prompts = requests.Select(r => tokenizer.PromptIds(r.Prompt)).ToArray();
-        var generations = new List<Generation>(flat.Length);
-        var options = sampling with { EosTokenIds = tokenizer.EosId is int eos ? [eos] : sampling.EosTokenIds };
-        for (int start = 0; start < flat.Length; start += batchSize)
+
+        // The run's stop tokens and the tokenizer's end of sequence both end a response.
+        int[] stops = [.. (sampling.EosTokenIds ?? []).Concat(tokenizer.EosId is int eos ? [eos] : []).Distinct()];
+        var options = sampling with { EosTokenIds = stops };
+
+        // A batch is left-padded to its longest prompt, so draws are batched shortest prompt first:
+        // one long prompt then pads only the batch of other long ones. OrderBy is stable, so equal
+        // lengths keep request order and the same requests and seed give the same batches.
+        int[] order = [.. Enumerable.Range(0, flat.Length).OrderBy(k => prompts[flat[k]].Length)];
+        var generations = new Generation[flat.Length];
+        var sampler = new Sampler(model);
+        for (int start = 0; start < order.Length; start += batchSize)
         {
-            var chunk = flat.Skip(start).Take(batchSize).Select(i => prompts[i]).ToList();
-            generations.AddRange(new Sampler(model).Generate(chunk, options with { Seed = seed + (ulong)start }));
+            int[] chunk = order[start..Math.Min(start + batchSize, order.Length)];
+            var drawn = sampler.Generate([.. chunk.Select(k => prompts[flat[k]])], options with { Seed = seed + (ulong)start });
+            for (int j = 0; j < chunk.Length; j++)
+            {
+                generations[chunk[j]] = drawn[j];
+            }
         }
 
         var responses = requests.Select(_ => new List<(ScoredSequence, int)>()).ToArray();

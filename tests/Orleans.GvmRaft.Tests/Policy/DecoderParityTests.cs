@@ -26,6 +26,25 @@ public sealed class DecoderParityTests
         }
     }
 
+    [Fact]
+    public void AModelConvertedToAnotherDtypeStillMatchesTheReference()
+    {
+        // The conversion replaces every parameter, as a move to CUDA does; the noisy fixture's norm
+        // weights are not 1, so a norm left holding its original weight shows.
+        const string fixture = "qwen2-tiny-noisy";
+        var sequence = ReferenceFixtures.Sequences(fixture)[2];
+        foreach (var (dtype, tolerance) in new[] { (ScalarType.Float64, 1e-4), (ScalarType.BFloat16, 0.15) })
+        {
+            using var model = HfCheckpoint.Load(ReferenceFixtures.Folder(fixture), CPU, dtype);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var output = model.Forward(Ids(sequence.InputIds));
+            double[] last = [.. output.Logits[0, -1].to_type(ScalarType.Float64).data<double>()];
+            double worst = last.Zip(sequence.LastLogits, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst < tolerance, $"{dtype}: max |Δlogit| = {worst}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(ReferenceFixtures.Names), MemberType = typeof(ReferenceFixtures))]
     public void TeacherForcedLogLikelihoodMatchesWithin1e3(string fixture)
