@@ -42,6 +42,11 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
             }
 
             lastError = snapshot.LastError;
+            if (snapshot.Phase == RunPhase.Failed)
+            {
+                throw new InvalidOperationException($"run {runId} failed: {snapshot.LastError}");
+            }
+
             if (snapshot.Phase == RunPhase.Completed && metrics.Count > snapshot.Config.Iterations)
             {
                 await FinishAsync(folder, snapshot, cancellationToken);

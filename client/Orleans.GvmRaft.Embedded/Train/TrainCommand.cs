@@ -92,7 +92,7 @@ public static class TrainCommand
 
                 return 0;
             }
-            catch (Exception e) when (e is ArgumentException or InputFileException or PromptConflictException)
+            catch (Exception e) when (e is ArgumentException or InputFileException or PromptConflictException or InvalidOperationException)
             {
                 error.WriteLine($"gvm-embedded train: {e.Message}");
                 return 2;
