@@ -62,6 +62,29 @@ public sealed class ModelRunTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ALlamaCheckpointWithRawPromptsCompletesAnIteration()
+    {
+        // A Llama-architecture directory (no attention bias, grouped-query heads, tied embeddings)
+        // with the same byte-level tokenizer, prompts given raw.
+        string model = TempFolder();
+        using (var decoder = TinyModels.Create(TinyModels.Llama(tied: true) with { VocabSize = 512, MaxPositions = 128 }, seed: 4))
+        {
+            HfCheckpoint.Save(decoder, model);
+        }
+
+        TestTokenizers.WriteByteLevel(model, 512);
+        string runId = $"llama-{Guid.NewGuid():N}";
+        var prompts = Enumerable.Range(0, 6).Select(i => new PromptDefinition($"{runId}-{i}", $"{i} + 1 =", $"{i + 1}", VerifierKinds.Exact)).ToList();
+        var config = new RunConfig(
+            Budget: 4, BatchSize: 3, Stage1Samples: 2, Iterations: 1, PromptSet: ModelRun.TrainSet(runId),
+            Policy: new PolicySettings(Preset: PolicySettings.ModelPreset, Model: model, WarmupSteps: 0, MaxNewTokens: 5, EvalSet: ModelRun.EvalSet(runId)));
+        var metrics = await new ModelRun(runId, config, prompts, [.. prompts.Take(2)], TempFolder()).RunAsync(fixture.Client);
+        Assert.Equal([0L, 10L], metrics.Select(m => m.Samples));
+        var release = await PolicyTrainers.Model(fixture.Client, runId).GetPolicyAsync();
+        Assert.Equal("llama", ModelDirectory.Open(Path.Combine(fixture.CheckpointDirectory, release.Checkpoint!.Location)).Config.ModelType);
+    }
+
+    [Fact]
     public async Task TheExportedArithmeticModelTrainsThroughTheGenericPath()
     {
         // A model that knows some single-digit sums, exported as a Hugging Face directory and run as
