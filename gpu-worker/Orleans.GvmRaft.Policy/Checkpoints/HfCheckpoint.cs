@@ -51,6 +51,13 @@ public static class HfCheckpoint
         model.Config.Save(Path.Combine(folder, "config.json"));
         var tensors = model.named_parameters().Select(p => (p.name, Tensor: (Tensor)p.parameter)).OrderBy(p => p.name, StringComparer.Ordinal).ToList();
         long total = tensors.Sum(t => t.Tensor.numel() * t.Tensor.ElementSize);
+
+        // Weights of an earlier save in the other layout would shadow these (the single file is read first).
+        foreach (string stale in Directory.GetFiles(folder, "model*.safetensors*"))
+        {
+            File.Delete(stale);
+        }
+
         if (total <= maxShardBytes)
         {
             SafeTensorsFile.Write(Path.Combine(folder, "model.safetensors"), tensors.ToDictionary(t => t.name, t => t.Tensor));

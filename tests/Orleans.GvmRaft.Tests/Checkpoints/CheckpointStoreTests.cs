@@ -54,6 +54,13 @@ public sealed class CheckpointStoreTests : IDisposable
         using var model = TinyModels.Create(TinyModels.Llama(tied: false), seed: 3);
         string folder = Path.Combine(_root, "sharded");
         long total = model.parameters().Sum(p => p.numel() * 4);
+
+        // Saved whole first (as the exported built-in model is), then sharded over it: the single file must not shadow the shards.
+        using (var earlier = TinyModels.Create(TinyModels.Llama(tied: false), seed: 4))
+        {
+            HfCheckpoint.Save(earlier, folder);
+        }
+
         HfCheckpoint.Save(model, folder, maxShardBytes: total / 3);
 
         var shards = Directory.GetFiles(folder, "model-*-of-*.safetensors");
