@@ -18,6 +18,14 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 
+# The Azure Storage tests start a throwaway Azurite (Azure's storage emulator) from npm; install
+# it into the project's own git-ignored folder where missing.
+if [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
+  echo "installing azurite 3.37.0 with npm into .tools/azurite for the Azure Storage tests" >&2
+  mkdir -p .tools/azurite
+  npm install --no-audit --no-fund --loglevel error --prefix .tools/azurite azurite@3.37.0 >&2
+fi
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 

@@ -75,15 +75,17 @@ public static class CheckpointManifest
         return Read(File.ReadAllBytes(path), path);
     }
 
-    private static List<ManifestEntry> Read(byte[] bytes, string path)
+    /// <summary>The entries of a manifest's bytes; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="CorruptCheckpointException">The bytes are not a manifest.</exception>
+    public static List<ManifestEntry> Read(byte[] bytes, string source)
     {
         try
         {
-            return JsonSerializer.Deserialize<List<ManifestEntry>>(bytes, Json) ?? throw new CorruptCheckpointException($"{path}: empty.");
+            return JsonSerializer.Deserialize<List<ManifestEntry>>(bytes, Json) ?? throw new CorruptCheckpointException($"{source}: empty.");
         }
         catch (JsonException e)
         {
-            throw new CorruptCheckpointException($"{path}: not a manifest: {e.Message}");
+            throw new CorruptCheckpointException($"{source}: not a manifest: {e.Message}");
         }
     }
 
@@ -93,5 +95,6 @@ public static class CheckpointManifest
         return new ManifestEntry(Path.GetFileName(path), stream.Length, Convert.ToHexStringLower(SHA256.HashData(stream)));
     }
 
-    private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+    /// <summary>The content hash of a manifest's bytes.</summary>
+    public static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -1,15 +1,11 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-
 namespace Orleans.GvmRaft.Policy.Checkpoints;
 
 /// <summary>
 /// A checkpoint store in a directory, local or a volume every worker silo mounts:
 /// <c>ROOT/RUN/v000005-1a2b3c4d/</c> per version. A version's folder appears by one rename of a
-/// complete staging folder, so a reader never sees half of one; the random suffix keeps a retried
-/// version apart from a failed attempt's files.
+/// complete staging folder, so a reader never sees half of one.
 /// </summary>
-public sealed partial class DirectoryCheckpointStore(string root) : ICheckpointStore
+public sealed class DirectoryCheckpointStore(string root) : ICheckpointStore
 {
     private const string StagingPrefix = ".staging-";
 
@@ -19,7 +15,7 @@ public sealed partial class DirectoryCheckpointStore(string root) : ICheckpointS
     /// <inheritdoc />
     public string CreateStaging(string runId, long version)
     {
-        string folder = Path.Combine(RunFolder(runId), $"{StagingPrefix}{Name(version)}");
+        string folder = Path.Combine(RunFolder(runId), $"{StagingPrefix}{CheckpointNames.Version(version)}");
         Directory.CreateDirectory(folder);
         return folder;
     }
@@ -28,9 +24,9 @@ public sealed partial class DirectoryCheckpointStore(string root) : ICheckpointS
     public StoredCheckpoint Publish(string runId, long version, string staging)
     {
         string hash = CheckpointManifest.Write(staging);
-        string name = Name(version);
+        string name = CheckpointNames.Version(version);
         Directory.Move(staging, Path.Combine(RunFolder(runId), name));
-        return new StoredCheckpoint($"{SafeName(runId)}/{name}", hash);
+        return new StoredCheckpoint($"{CheckpointNames.Run(runId)}/{name}", hash);
     }
 
     /// <inheritdoc />
@@ -70,20 +66,10 @@ public sealed partial class DirectoryCheckpointStore(string root) : ICheckpointS
     {
         ArgumentNullException.ThrowIfNull(current);
         string run = RunFolder(runId);
-        string currentName = Path.GetFileName(current.Location);
-        var versions = Directory.GetDirectories(run).Select(Path.GetFileName).OfType<string>()
-            .Select(name => (Name: name, Match: VersionName().Match(name)))
-            .Where(v => v.Match.Success)
-            .Select(v => (v.Name, Version: long.Parse(v.Match.Groups[1].Value, CultureInfo.InvariantCulture)))
-            .ToList();
-        long newest = versions.Max(v => v.Version);
-        foreach (var (name, version) in versions)
+        var names = Directory.GetDirectories(run).Select(Path.GetFileName).OfType<string>();
+        foreach (string stale in CheckpointNames.Stale(names, Path.GetFileName(current.Location), keep))
         {
-            bool stale = version <= newest - keep || (version == newest && name != currentName);
-            if (stale)
-            {
-                Directory.Delete(Path.Combine(run, name), recursive: true);
-            }
+            Directory.Delete(Path.Combine(run, stale), recursive: true);
         }
 
         foreach (string staging in Directory.GetDirectories(run, StagingPrefix + "*"))
@@ -92,14 +78,9 @@ public sealed partial class DirectoryCheckpointStore(string root) : ICheckpointS
         }
     }
 
-    private static string Name(long version) => $"v{version:D6}-{Guid.NewGuid().ToString("N")[..8]}";
-
-    // Run ids are grain keys: anything outside a portable file name becomes '_'.
-    private static string SafeName(string runId) => UnsafeCharacters().Replace(runId, "_");
-
     private string RunFolder(string runId)
     {
-        string folder = Path.Combine(Root, SafeName(runId));
+        string folder = Path.Combine(Root, CheckpointNames.Run(runId));
         Directory.CreateDirectory(folder);
         return folder;
     }
@@ -111,10 +92,4 @@ public sealed partial class DirectoryCheckpointStore(string root) : ICheckpointS
             ? folder
             : throw new ArgumentException($"checkpoint location '{location}' is outside the store {Root}.");
     }
-
-    [GeneratedRegex(@"^v(\d+)-[0-9a-f]{8}$")]
-    private static partial Regex VersionName();
-
-    [GeneratedRegex(@"[^A-Za-z0-9._-]")]
-    private static partial Regex UnsafeCharacters();
 }

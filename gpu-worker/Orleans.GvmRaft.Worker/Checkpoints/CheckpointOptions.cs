@@ -8,8 +8,14 @@ public sealed class CheckpointOptions : IValidatableOptions
     /// <inheritdoc />
     public static string SectionName => "Gvm:Checkpoints";
 
+    /// <summary><c>Directory</c> (the default) or <c>AzureBlob</c> (connection string <c>ConnectionStrings:AzureStorage</c>).</summary>
+    public string Store { get; set; } = "Directory";
+
+    /// <summary>The blob container of an <c>AzureBlob</c> store.</summary>
+    public string Container { get; set; } = "gvm-checkpoints";
+
     /// <summary>
-    /// The store's directory. Every worker silo of a cluster must see the same one (a shared
+    /// The store's directory; for <c>AzureBlob</c>, where this silo caches the versions it downloaded. Every worker silo of a cluster must see the same one (a shared
     /// volume), since a run's trainer and its rollout workers may sit on different silos. Relative
     /// paths are taken from the working directory.
     /// </summary>
@@ -24,6 +30,16 @@ public sealed class CheckpointOptions : IValidatableOptions
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {
+        if (Store is not ("Directory" or "AzureBlob"))
+        {
+            yield return $"{SectionName}:Store must be Directory or AzureBlob (got '{Store}').";
+        }
+
+        if (string.IsNullOrWhiteSpace(Container))
+        {
+            yield return $"{SectionName}:Container must name a blob container.";
+        }
+
         if (string.IsNullOrWhiteSpace(Directory))
         {
             yield return $"{SectionName}:Directory must name a directory.";

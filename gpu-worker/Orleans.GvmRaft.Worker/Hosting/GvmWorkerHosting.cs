@@ -20,7 +20,7 @@ public static class GvmWorkerHosting
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddValidatedOptions<WorkerOptions>(configuration);
         silo.Services.AddValidatedOptions<CheckpointOptions>(configuration);
-        silo.Services.AddSingleton<ICheckpointStore>(sp => new DirectoryCheckpointStore(sp.GetRequiredService<IOptions<CheckpointOptions>>().Value.Directory));
+        silo.Services.AddSingleton<ICheckpointStore>(sp => CheckpointStores.Create(sp.GetRequiredService<IOptions<CheckpointOptions>>().Value, configuration));
         silo.Services.AddSingleton<WorkerStarter>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerStarter>());
         return silo;

@@ -36,7 +36,7 @@ public static class ReferenceFixtures
             [.. s.GetProperty("greedy_16_nocache_recompute").EnumerateArray().Select(v => v.GetInt32())]))];
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

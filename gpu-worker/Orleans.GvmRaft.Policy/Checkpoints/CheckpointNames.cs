@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Orleans.GvmRaft.Policy.Checkpoints;
+
+/// <summary>How every checkpoint store names runs and versions, and which versions retention drops.</summary>
+public static partial class CheckpointNames
+{
+    /// <summary>A fresh name for version <paramref name="version"/>: <c>v000005-1a2b3c4d</c>; the random suffix keeps a retried version apart from a failed attempt's files.</summary>
+    public static string Version(long version) => $"v{version:D6}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>A run id as a path segment: anything outside a portable file name becomes '_'.</summary>
+    public static string Run(string runId) => UnsafeCharacters().Replace(runId, "_");
+
+    /// <summary>
+    /// Which of a run's version names to delete when <paramref name="current"/> has just been
+    /// recorded: versions older than the newest <paramref name="keep"/>, and other attempts at the
+    /// current version. Names that are not versions are left alone.
+    /// </summary>
+    public static IEnumerable<string> Stale(IEnumerable<string> names, string current, int keep)
+    {
+        var versions = names
+            .Select(name => (Name: name, Match: VersionPattern().Match(name)))
+            .Where(v => v.Match.Success)
+            .Select(v => (v.Name, Version: long.Parse(v.Match.Groups[1].Value, CultureInfo.InvariantCulture)))
+            .ToList();
+        if (versions.Count == 0)
+        {
+            return [];
+        }
+
+        long newest = versions.Max(v => v.Version);
+        return versions.Where(v => v.Version <= newest - keep || (v.Version == newest && v.Name != current)).Select(v => v.Name).ToList();
+    }
+
+    [GeneratedRegex(@"^v(\d+)-[0-9a-f]{8}$")]
+    private static partial Regex VersionPattern();
+
+    [GeneratedRegex(@"[^A-Za-z0-9._-]")]
+    private static partial Regex UnsafeCharacters();
+}
