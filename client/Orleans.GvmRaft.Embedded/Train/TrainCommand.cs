@@ -50,7 +50,7 @@ public static class TrainCommand
             {
                 if (result.GetValue(model) is { } modelDir)
                 {
-                    var run = ModelRunFrom(result, modelDir, result.GetValue(prompts), result.GetValue(eval), result.GetValue(config), Explicit);
+                    var run = ModelRunFrom(result, modelDir, result.GetValue(prompts), result.GetValue(eval), result.GetValue(config));
                     await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result));
                     var metrics = await WithProgressAsync(error, $"model {Path.GetFileName(Path.GetFullPath(modelDir))}", run.Config.Iterations, run.Config.Allocator, onIteration =>
                         run.RunAsync(cluster.Client, onIteration, line => error.WriteLine(line), cancellationToken));
@@ -103,7 +103,7 @@ public static class TrainCommand
         // Whether the user gave the option (a default must not override the --config file).
         bool Explicit(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 
-        ModelRun ModelRunFrom(ParseResult result, string modelDir, string? promptFile, string? evalFile, string? configFile, Func<ParseResult, Option, bool> given)
+        ModelRun ModelRunFrom(ParseResult result, string modelDir, string? promptFile, string? evalFile, string? configFile)
         {
             if (promptFile is null)
             {
@@ -117,7 +117,7 @@ public static class TrainCommand
                 Preset = PolicySettings.ModelPreset,
                 Model = Path.GetFullPath(modelDir),
             };
-            int runSeed = given(result, seed) ? result.GetValue(seed) : policy.Seed;
+            int runSeed = Explicit(result, seed) ? result.GetValue(seed) : policy.Seed;
             string runId = string.IsNullOrEmpty(fromFile?.RunId)
                 ? $"{Path.GetFileName(Path.GetFullPath(modelDir).TrimEnd(Path.DirectorySeparatorChar))}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}"
                 : fromFile.Value.RunId;
@@ -125,23 +125,23 @@ public static class TrainCommand
             var (train, held) = ModelRun.Split(all, evalFile is null ? null : ReadPrompts(evalFile), runSeed, maxHeldOut: 240);
             var runConfig = baseConfig with
             {
-                Allocator = given(result, allocator) ? result.GetValue(allocator) : baseConfig.Allocator,
-                Iterations = given(result, iterations) ? result.GetValue(iterations) : baseConfig.Iterations,
-                BatchSize = Math.Min(train.Count, given(result, batch) ? result.GetValue(batch) : baseConfig.BatchSize),
-                Stage1Samples = given(result, stage1) ? result.GetValue(stage1) : baseConfig.Stage1Samples,
-                Budget = given(result, budget) ? result.GetValue(budget) : baseConfig.Budget,
-                EvalEvery = given(result, evalEvery) ? result.GetValue(evalEvery) : baseConfig.EvalEvery,
+                Allocator = Explicit(result, allocator) ? result.GetValue(allocator) : baseConfig.Allocator,
+                Iterations = Explicit(result, iterations) ? result.GetValue(iterations) : baseConfig.Iterations,
+                BatchSize = Math.Min(train.Count, Explicit(result, batch) ? result.GetValue(batch) : baseConfig.BatchSize),
+                Stage1Samples = Explicit(result, stage1) ? result.GetValue(stage1) : baseConfig.Stage1Samples,
+                Budget = Explicit(result, budget) ? result.GetValue(budget) : baseConfig.Budget,
+                EvalEvery = Explicit(result, evalEvery) ? result.GetValue(evalEvery) : baseConfig.EvalEvery,
                 PromptSet = ModelRun.TrainSet(runId),
                 Policy = policy with
                 {
                     Seed = runSeed,
-                    LearningRate = given(result, learningRate) ? result.GetValue(learningRate) : policy.LearningRate,
-                    PromptMeanUpdate = given(result, promptMean) ? result.GetValue(promptMean) : policy.PromptMeanUpdate,
+                    LearningRate = Explicit(result, learningRate) ? result.GetValue(learningRate) : policy.LearningRate,
+                    PromptMeanUpdate = Explicit(result, promptMean) ? result.GetValue(promptMean) : policy.PromptMeanUpdate,
                     EvalSet = held.Count > 0 ? ModelRun.EvalSet(runId) : null,
                 },
             };
             runConfig.Validate();
-            return new ModelRun(runId, runConfig, train, held, result.GetValue(output) is { } o && given(result, output) ? o : Path.Combine("runs", runId));
+            return new ModelRun(runId, runConfig, train, held, result.GetValue(output) is { } o && Explicit(result, output) ? o : Path.Combine("runs", runId));
         }
     }
 

@@ -12,6 +12,12 @@ public static partial class CheckpointNames
     /// <summary>A run id as a path segment: anything outside a portable file name becomes '_'.</summary>
     public static string Run(string runId) => UnsafeCharacters().Replace(runId, "_");
 
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="name"/> is a plain file name of a version (no folder, no way out of it).</summary>
+    public static string FileName(string name) =>
+        name.Length > 0 && name == Path.GetFileName(name) && name is not ("." or "..")
+            ? name
+            : throw new ArgumentException($"'{name}' is not a file name of a checkpoint.");
+
     /// <summary>
     /// Which of a run's version names to delete when <paramref name="current"/> has just been
     /// recorded: versions older than the newest <paramref name="keep"/>, and other attempts at the

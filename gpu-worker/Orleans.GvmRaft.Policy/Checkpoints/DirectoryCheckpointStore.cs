@@ -49,12 +49,8 @@ public sealed class DirectoryCheckpointStore(string root) : ICheckpointStore
     /// <inheritdoc />
     public byte[] Read(string location, string name, long offset, int count)
     {
-        if (!Files(location).Any(f => f.Name == name))
-        {
-            throw new FileNotFoundException($"{location}: no file '{name}'.");
-        }
-
-        using var stream = File.OpenRead(Path.Combine(Folder(location), name));
+        // One open per chunk, no manifest read: a client copies a large file in many chunks.
+        using var stream = File.OpenRead(Path.Combine(Folder(location), CheckpointNames.FileName(name)));
         stream.Position = Math.Min(offset, stream.Length);
         var buffer = new byte[(int)Math.Min(count, stream.Length - stream.Position)];
         stream.ReadExactly(buffer);

@@ -37,9 +37,9 @@ internal static class ArithmeticModelFiles
             ["version"] = "1.0",
             ["truncation"] = null,
             ["padding"] = null,
-            ["added_tokens"] = new JsonArray(AddedToken(CharTokenizer.PadId, Pad), AddedToken(CharTokenizer.BosId, Bos), AddedToken(CharTokenizer.EndId, Eos)),
+            ["added_tokens"] = new JsonArray(TokenizerJson.AddedToken(CharTokenizer.PadId, Pad), TokenizerJson.AddedToken(CharTokenizer.BosId, Bos), TokenizerJson.AddedToken(CharTokenizer.EndId, Eos)),
             ["normalizer"] = null,
-            ["pre_tokenizer"] = ByteLevel(),
+            ["pre_tokenizer"] = TokenizerJson.ByteLevel(trimOffsets: true),
             ["post_processor"] = new JsonObject
             {
                 ["type"] = "TemplateProcessing",
@@ -50,7 +50,7 @@ internal static class ArithmeticModelFiles
                     [Bos] = new JsonObject { ["id"] = Bos, ["ids"] = new JsonArray(CharTokenizer.BosId), ["tokens"] = new JsonArray(Bos) },
                 },
             },
-            ["decoder"] = ByteLevel(),
+            ["decoder"] = TokenizerJson.ByteLevel(trimOffsets: true),
             ["model"] = new JsonObject
             {
                 ["type"] = "BPE",
@@ -87,26 +87,6 @@ internal static class ArithmeticModelFiles
         ["bos_token_id"] = CharTokenizer.BosId,
         ["eos_token_id"] = CharTokenizer.EndId,
         ["pad_token_id"] = CharTokenizer.PadId,
-    };
-
-    private static JsonObject AddedToken(int id, string content) => new()
-    {
-        ["id"] = id,
-        ["content"] = content,
-        ["single_word"] = false,
-        ["lstrip"] = false,
-        ["rstrip"] = false,
-        ["normalized"] = false,
-        ["special"] = true,
-    };
-
-    // Bytes to symbols with no splitting: with no merges, how text is split cannot change the ids.
-    private static JsonObject ByteLevel() => new()
-    {
-        ["type"] = "ByteLevel",
-        ["add_prefix_space"] = false,
-        ["trim_offsets"] = true,
-        ["use_regex"] = false,
     };
 
     private static JsonObject SpecialPiece(string token, int typeId) =>

@@ -93,13 +93,16 @@ public sealed class BlobCheckpointStore : ICheckpointStore
     /// <inheritdoc />
     public byte[] Read(string location, string name, long offset, int count)
     {
-        if (!Files(location).Any(f => f.Name == name))
-        {
-            throw new FileNotFoundException($"{location}: no file '{name}'.");
-        }
-
+        // One ranged download per chunk, no manifest download: a client copies a large file in many chunks.
         var options = new BlobDownloadOptions { Range = new HttpRange(offset, count) };
-        return _container.GetBlobClient($"{location}/{name}").DownloadContent(options).Value.Content.ToArray();
+        try
+        {
+            return _container.GetBlobClient($"{location}/{CheckpointNames.FileName(name)}").DownloadContent(options).Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new FileNotFoundException($"{location}: no file '{name}'.", e);
+        }
     }
 
     /// <inheritdoc />

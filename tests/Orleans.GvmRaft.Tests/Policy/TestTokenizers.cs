@@ -60,8 +60,8 @@ public static class TestTokenizers
         for (int i = 0; i < Specials.Count; i++)
         {
             int id = vocabSize - Specials.Count + i;
-            added.Add(AddedToken(Specials[i], id));
-            var entry = AddedToken(Specials[i], id);
+            added.Add(TokenizerJson.AddedToken(id, Specials[i]));
+            var entry = TokenizerJson.AddedToken(id, Specials[i]);
             entry.Remove("id");
             addedDecoder[id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = entry;
         }
@@ -86,10 +86,10 @@ public static class TestTokenizers
                         ["behavior"] = "Isolated",
                         ["invert"] = false,
                     },
-                    ByteLevel()),
+                    TokenizerJson.ByteLevel(trimOffsets: false)),
             },
-            ["post_processor"] = ByteLevel(),
-            ["decoder"] = ByteLevel(),
+            ["post_processor"] = TokenizerJson.ByteLevel(trimOffsets: false),
+            ["decoder"] = TokenizerJson.ByteLevel(trimOffsets: false),
             ["model"] = new JsonObject
             {
                 ["type"] = "BPE",
@@ -218,23 +218,4 @@ public static class TestTokenizers
         Assert.Equal(count, merges.Count);
         return merges;
     }
-
-    private static JsonObject AddedToken(string content, int id) => new()
-    {
-        ["id"] = id,
-        ["content"] = content,
-        ["single_word"] = false,
-        ["lstrip"] = false,
-        ["rstrip"] = false,
-        ["normalized"] = false,
-        ["special"] = true,
-    };
-
-    private static JsonObject ByteLevel() => new()
-    {
-        ["type"] = "ByteLevel",
-        ["add_prefix_space"] = false,
-        ["trim_offsets"] = false,
-        ["use_regex"] = false,
-    };
 }
