@@ -14,4 +14,10 @@ public enum AllocationOutcome
 
     /// <summary>The uniform baseline was asked for.</summary>
     Uniform,
+
+    /// <summary>Drawn in online rounds until each prompt had enough signal (Reinforce-Ada style).</summary>
+    Rounds,
+
+    /// <summary>Groups with equal rewards dropped and refilled with fresh prompts (DAPO dynamic sampling).</summary>
+    Refill,
 }

@@ -9,8 +9,8 @@ public static class AccuracyPlot
     private const int Width = 640, Height = 400, Left = 60, Right = 20, Top = 30, Bottom = 50;
     private static readonly string[] Colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
 
-    /// <summary>Renders the series; each point is (cumulative samples, accuracy in [0, 1]).</summary>
-    public static string Render(string title, IReadOnlyList<(string Name, IReadOnlyList<(long Samples, double Accuracy)> Points)> series)
+    /// <summary>Renders the series; each point is (x, accuracy in [0, 1]), x being cumulative rollouts unless <paramref name="xLabel"/> says otherwise.</summary>
+    public static string Render(string title, IReadOnlyList<(string Name, IReadOnlyList<(long Samples, double Accuracy)> Points)> series, string xLabel = "cumulative rollouts")
     {
         long maxSamples = Math.Max(1, series.SelectMany(s => s.Points).Select(p => p.Samples).DefaultIfEmpty(1).Max());
         double X(long samples) => Left + ((Width - Left - Right) * (double)samples / maxSamples);
@@ -28,7 +28,7 @@ public static class AccuracyPlot
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{X(samples):F1}\" y=\"{Height - Bottom + 16}\" text-anchor=\"middle\">{samples}</text>\n");
         }
 
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"{Height - 12}\" text-anchor=\"middle\">cumulative rollouts</text>\n");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"{Height - 12}\" text-anchor=\"middle\">{Escape(xLabel)}</text>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"16\" y=\"{Height / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {Height / 2})\">held-out accuracy</text>\n");
         for (int i = 0; i < series.Count; i++)
         {

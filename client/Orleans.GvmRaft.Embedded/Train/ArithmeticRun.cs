@@ -1,8 +1,8 @@
 using Orleans.GvmRaft.Client.Import;
 using Orleans.GvmRaft.Client.Runs;
-using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Runs;
+using Orleans.GvmRaft.Worker.Presets;
 
 namespace Orleans.GvmRaft.Embedded.Train;
 
@@ -18,7 +18,7 @@ public sealed class ArithmeticRun(IGrainFactory grains, TrainSettings settings, 
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        var prompts = ArithmeticTask.Generate(settings.TrainPrompts, settings.Seed, settings.PromptSet);
+        var prompts = ArithmeticPreset.Problems(settings.TrainPrompts, settings.Seed, settings.PromptSet);
         await new PromptImporter(grains).ImportAsync(
             [.. prompts.Select(p => new PromptDefinition(p.Id, p.Text, p.Answer, VerifierKinds.Exact))],
             cancellationToken: cancellationToken,

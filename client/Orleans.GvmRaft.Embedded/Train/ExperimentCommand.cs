@@ -1,78 +1,82 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using Orleans.GvmRaft.Client.Runs;
 using Orleans.GvmRaft.Embedded.Hosting;
-using Orleans.GvmRaft.Runs;
 
 namespace Orleans.GvmRaft.Embedded.Train;
 
 /// <summary>
-/// <c>gvm-embedded experiment</c>: the arithmetic preset trained with the GVM allocator and with the uniform
-/// one, same budget per iteration and same seeds, and a comparison of the two: rollouts needed to
-/// reach a target held-out accuracy, and accuracy at equal rollouts.
+/// <c>gvm-embedded experiment</c>: the arithmetic preset trained by every allocator arm on the same
+/// seeds, each seed's arms from the same warm-up, every run to the same total rollouts (stage 1
+/// included), and a report: accuracy against rollouts and against iterations, rollouts to a target
+/// accuracy and final accuracy per arm as means with 95 % bootstrap intervals over the seeds.
 /// </summary>
 public static class ExperimentCommand
 {
+    /// <summary>Held-out problems per run: enough that one evaluation's standard error is about 1.5 points.</summary>
+    public const int EvalPrompts = 1000;
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var defaults = new TrainSettings();
-        var seeds = new Option<int[]>("--seeds") { Description = "Seeds, each run with both allocators.", DefaultValueFactory = _ => [1, 2, 3], AllowMultipleArgumentsPerToken = true };
-        var iterations = new Option<int>("--iterations") { Description = "RL iterations per run.", DefaultValueFactory = _ => defaults.Iterations };
-        var target = new Option<double>("--target") { Description = "Held-out accuracy whose cost in rollouts is compared.", DefaultValueFactory = _ => 0.3 };
-        var output = new Option<string>("--out") { Description = "Folder for the runs and the comparison.", DefaultValueFactory = _ => "runs/experiment" };
-        var command = new Command("experiment", "Train the arithmetic preset with GVM and with uniform allocation over several seeds and compare them.")
+        var arms = new Option<string?>("--arms") { Description = $"Comma-separated arms to run (default: every arm: {AllocatorArm.Names})." };
+        var seeds = new Option<int[]>("--seeds") { Description = "Seeds; every arm runs on each.", DefaultValueFactory = _ => [1, 2, 3, 4, 5], AllowMultipleArgumentsPerToken = true };
+        var rollouts = new Option<long>("--rollouts") { Description = "Rollouts per run, both stages; every arm stops at the first iteration that reaches them.", DefaultValueFactory = _ => defaults.TotalRollouts };
+        var target = new Option<double>("--target") { Description = "Held-out accuracy whose cost in rollouts is compared.", DefaultValueFactory = _ => TrainSettings.ExperimentTarget };
+        var evalPrompts = new Option<int>("--eval-prompts") { Description = "Held-out problems per run.", DefaultValueFactory = _ => EvalPrompts };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with every run on stdout instead of the table." };
+        var output = new Option<string>("--out") { Description = "Folder for the runs and the report.", DefaultValueFactory = _ => "runs/experiment" };
+        var command = new Command("experiment", "Train the arithmetic preset with every allocator arm on the same seeds and rollouts, and compare them with bootstrap intervals.")
         {
-            seeds, iterations, target, output,
+            arms, seeds, rollouts, target, evalPrompts, json, output,
         };
         var stateOptions = new EmbeddedStateOptions();
         stateOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
-            string folder = Path.GetFullPath(result.GetValue(output)!);
-            double goal = result.GetValue(target);
-            int[] seedList = result.GetValue(seeds)!;
             try
             {
-                if (seedList.Length == 0 || !(goal > 0 && goal <= 1))
+                var chosen = result.GetValue(arms) is { } names
+                    ? names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(AllocatorArm.Parse).DistinctBy(a => a.Name).ToList()
+                    : [.. AllocatorArm.All];
+                int[] seedList = [.. result.GetValue(seeds)!.Distinct()];
+                double goal = result.GetValue(target);
+                long budget = result.GetValue(rollouts);
+                int heldOut = result.GetValue(evalPrompts);
+                if (chosen.Count == 0 || seedList.Length == 0)
                 {
-                    throw new ArgumentException("--seeds needs at least one seed and --target must be in (0, 1].");
+                    throw new ArgumentException("--arms and --seeds need at least one value each.");
                 }
 
+                if (!(goal > 0 && goal <= 1) || budget < 1 || heldOut < 1)
+                {
+                    throw new ArgumentException("--target must be in (0, 1], --rollouts and --eval-prompts >= 1.");
+                }
+
+                string folder = Path.GetFullPath(result.GetValue(output)!);
                 await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result));
-                var curves = new List<(AllocatorKind Allocator, int Seed, IReadOnlyList<IterationMetrics> Metrics)>();
+                var runs = new List<ExperimentRun>();
+                int total = chosen.Count * seedList.Length;
+
+                // Seed-major: a seed's arms follow one another, so its warm-up is trained once and kept.
                 foreach (int seed in seedList)
                 {
-                    foreach (var allocator in new[] { AllocatorKind.Gvm, AllocatorKind.Uniform })
+                    foreach (var arm in chosen)
                     {
-                        var settings = (defaults with
-                        {
-                            Allocator = allocator,
-                            Seed = seed,
-                            Iterations = result.GetValue(iterations),
-                            Output = Path.Combine(folder, $"{allocator.ToString().ToLowerInvariant()}-s{seed}"),
-                        }).WithFreshRunName(DateTimeOffset.UtcNow);
-                        error.WriteLine($"experiment: {allocator}, seed {seed}");
-                        curves.Add((allocator, seed, await new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line)).RunAsync(cancellationToken: cancellationToken)));
+                        var settings = arm.Apply(defaults with { Seed = seed, EvalPrompts = heldOut, Arm = arm.Name })
+                            .WithRolloutBudget(budget)
+                            .WithOutput(Path.Combine(folder, $"{arm.Name}-s{seed}"))
+                            .WithFreshRunName(DateTimeOffset.UtcNow);
+                        error.WriteLine($"experiment: run {runs.Count + 1} of {total}: {arm.Name}, seed {seed} ({arm.Description})");
+                        var metrics = await new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line)).RunAsync(cancellationToken: cancellationToken);
+                        var run = ExperimentRun.From(arm.Name, seed, metrics, goal);
+                        runs.Add(run);
+                        error.WriteLine($"experiment: {arm.Name}, seed {seed}: {run.StartAccuracy:P1} → {run.FinalAccuracy:P1} after {run.Rollouts} rollouts; target {(run.RolloutsToTarget is { } r ? $"reached after {r}" : "not reached")}");
                     }
                 }
 
-                var summaries = Summarise(curves, goal);
-                File.WriteAllText(Path.Combine(folder, "comparison.json"), JsonSerializer.Serialize(summaries, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
-                File.WriteAllText(Path.Combine(folder, "comparison.svg"), AccuracyPlot.Render(
-                    $"held-out accuracy, mean of {seedList.Length} seeds",
-                    [.. new[] { AllocatorKind.Gvm, AllocatorKind.Uniform }.Select(a => (a.ToString(), MeanCurve(curves.Where(c => c.Allocator == a).Select(c => c.Metrics).ToList())))]));
-                var output = result.InvocationConfiguration.Output;
-                output.WriteLine($"| allocator | seeds | accuracy before RL | final accuracy | rollouts to reach {goal:P0} (per seed) |");
-                output.WriteLine("| --- | --- | ---: | ---: | --- |");
-                foreach (var s in summaries)
-                {
-                    string reached = string.Join(", ", s.SamplesToTarget.Select(n => n?.ToString(CultureInfo.InvariantCulture) ?? "not reached"));
-                    output.WriteLine(FormattableString.Invariant($"| {s.Allocator} | {string.Join(" ", s.Seeds)} | {s.InitialAccuracy:P1} | {s.FinalAccuracy:P1} | {reached} |"));
-                }
-
+                ExperimentReport.Write(folder, goal, runs);
+                result.InvocationConfiguration.Output.Write(result.GetValue(json) ? ExperimentReport.ToJson(goal, runs) + Environment.NewLine : ExperimentReport.Table(goal, runs));
                 return 0;
             }
             catch (ArgumentException e)
@@ -83,18 +87,4 @@ public static class ExperimentCommand
         });
         return command;
     }
-
-    /// <summary>Per allocator: mean accuracy before and after, and the rollouts each seed needed to reach <paramref name="target"/>.</summary>
-    public static List<ExperimentSummary> Summarise(IReadOnlyList<(AllocatorKind Allocator, int Seed, IReadOnlyList<IterationMetrics> Metrics)> curves, double target) =>
-        [.. curves.GroupBy(c => c.Allocator).Select(g => new ExperimentSummary(
-            g.Key.ToString(),
-            [.. g.Select(c => c.Seed)],
-            g.Average(c => c.Metrics[0].EvalAccuracy ?? 0),
-            g.Average(c => c.Metrics[^1].EvalAccuracy ?? 0),
-            [.. g.Select(c => c.Metrics.FirstOrDefault(m => m.EvalAccuracy >= target)?.Samples)]))];
-
-    // Runs of one allocator evaluate at the same iterations and draw the same rollouts per
-    // iteration, so their curves share x values and can be averaged point by point.
-    private static List<(long Samples, double Accuracy)> MeanCurve(IReadOnlyList<IReadOnlyList<IterationMetrics>> runs) =>
-        [.. runs[0].Where(m => m.EvalAccuracy is not null).Select(m => (m.Samples, runs.Average(r => r.First(x => x.Iteration == m.Iteration).EvalAccuracy ?? 0)))];
 }

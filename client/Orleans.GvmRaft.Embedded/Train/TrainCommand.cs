@@ -20,7 +20,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var defaults = new TrainSettings();
-        var allocator = new Option<AllocatorKind>("--allocator") { Description = "Gvm or Uniform.", DefaultValueFactory = _ => defaults.Allocator };
+        var allocator = new Option<string>("--allocator") { Description = $"How the rollout budget is spent: {AllocatorArm.Names} (README: Allocators).", DefaultValueFactory = _ => defaults.ArmName };
         var seed = new Option<int>("--seed") { Description = "Seed of problems, model, sampling and batches.", DefaultValueFactory = _ => defaults.Seed };
         var iterations = new Option<int>("--iterations") { Description = "RL iterations.", DefaultValueFactory = _ => defaults.Iterations };
         var batch = new Option<int>("--batch-size") { Description = "B, prompts per iteration.", DefaultValueFactory = _ => defaults.BatchSize };
@@ -65,7 +65,6 @@ public static class TrainCommand
 
                 var settings = defaults with
                 {
-                    Allocator = result.GetValue(allocator),
                     Seed = result.GetValue(seed),
                     Iterations = result.GetValue(iterations),
                     BatchSize = result.GetValue(batch),
@@ -79,13 +78,15 @@ public static class TrainCommand
                     PromptMeanUpdate = result.GetValue(promptMean),
                     Output = result.GetValue(output)!,
                 };
+                var arm = AllocatorArm.Parse(result.GetValue(allocator)!);
+                settings = arm.Apply(settings with { Arm = arm.Name });
 
                 // A fresh run id: on kept state an earlier run may hold the plain one.
                 settings = settings.WithFreshRunName(DateTimeOffset.UtcNow);
                 settings.Validate();
                 await using (var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result)))
                 {
-                    var metrics = await WithProgressAsync(error, $"warm-up ({settings.WarmupSteps} steps), then", settings.Iterations, settings.Allocator, onIteration =>
+                    var metrics = await WithProgressAsync(error, $"warm-up ({settings.WarmupSteps} steps), then", settings.Iterations, settings.ArmName, onIteration =>
                         new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line)).RunAsync(onIteration, cancellationToken));
                     Summarize(result, metrics, settings.Output);
                 }
@@ -125,7 +126,7 @@ public static class TrainCommand
             var (train, held) = ModelRun.Split(all, evalFile is null ? null : ReadPrompts(evalFile), runSeed, maxHeldOut: 240);
             var runConfig = baseConfig with
             {
-                Allocator = Explicit(result, allocator) ? result.GetValue(allocator) : baseConfig.Allocator,
+                Allocator = Explicit(result, allocator) ? ModelAllocator(result.GetValue(allocator)!) : baseConfig.Allocator,
                 Iterations = Explicit(result, iterations) ? result.GetValue(iterations) : baseConfig.Iterations,
                 BatchSize = Math.Min(train.Count, Explicit(result, batch) ? result.GetValue(batch) : baseConfig.BatchSize),
                 Stage1Samples = Explicit(result, stage1) ? result.GetValue(stage1) : baseConfig.Stage1Samples,
@@ -145,6 +146,12 @@ public static class TrainCommand
         }
     }
 
+    // A model run takes its batch, budget and reuse from --config; of the arms, the allocator kinds apply.
+    private static AllocatorKind ModelAllocator(string name) =>
+        Enum.TryParse<AllocatorKind>(name, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
+            ? kind
+            : throw new ArgumentException($"train: --allocator {name} with --model: use one of {string.Join(", ", Enum.GetNames<AllocatorKind>().Select(n => n.ToLowerInvariant()))}, and set batchSize, budget and stage1Reuse in --config.");
+
     private static List<PromptDefinition> ReadPrompts(string path)
     {
         if (!File.Exists(path))
@@ -157,7 +164,7 @@ public static class TrainCommand
     }
 
     private static Task<IReadOnlyList<IterationMetrics>> WithProgressAsync(
-        TextWriter error, string what, int iterations, AllocatorKind allocator, Func<Action<IterationMetrics>, Task<IReadOnlyList<IterationMetrics>>> run) =>
+        TextWriter error, string what, int iterations, object allocator, Func<Action<IterationMetrics>, Task<IReadOnlyList<IterationMetrics>>> run) =>
         ConsoleProgress.RunAsync(error, async progress =>
         {
             var task = progress.AddTask($"{what} training ({allocator})", maxValue: iterations);

@@ -23,28 +23,45 @@ namespace Orleans.GvmRaft.Embedded.Train;
 /// <param name="Output">The run folder.</param>
 /// <param name="Algorithm">RAFT++ or GRPO.</param>
 /// <param name="Reuse">Stage-1 reuse (off by default).</param>
-/// <param name="RunName">The run id; <c>arithmetic-{allocator}-s{seed}</c> when null.</param>
+/// <param name="RunName">The run id; <c>arithmetic-{arm}-s{seed}</c> when null.</param>
+/// <param name="Arm">The allocator arm these settings came from (see <see cref="AllocatorArm"/>), for run ids and reports.</param>
+/// <param name="MaxRollouts">End the run once it has drawn this many rollouts (0 = after <paramref name="Iterations"/>).</param>
 public sealed record TrainSettings(
     AllocatorKind Allocator = AllocatorKind.Gvm,
     int Seed = 1,
-    int Iterations = 100,
+    int Iterations = 24,
     int BatchSize = 64,
     int Stage1Samples = 8,
     int Budget = 512,
     int TrainPrompts = 4096,
-    int EvalPrompts = 240,
-    int EvalEvery = 5,
-    int WarmupSteps = 1500,
-    int WarmupExamples = 3000,
-    double LearningRate = 3e-4,
+    int EvalPrompts = 1000,
+    int EvalEvery = 1,
+    int WarmupSteps = 800,
+    int WarmupExamples = 20000,
+    double LearningRate = 5e-4,
     bool PromptMeanUpdate = false,
     string Output = "runs/arithmetic",
     TrainingAlgorithm Algorithm = TrainingAlgorithm.RaftPlusPlus,
     Stage1Reuse? Reuse = null,
-    string? RunName = null)
+    string? RunName = null,
+    string? Arm = null,
+    long MaxRollouts = 0)
 {
+    /// <summary>
+    /// The experiment's default target accuracy: 20 points above the preset's typical accuracy when
+    /// RL begins (about 50 %), the rise the main job promises. Fixed before the first experiment, from
+    /// pilot runs of the default arm only.
+    /// </summary>
+    public const double ExperimentTarget = 0.7;
+
+    /// <summary>Rollouts the run draws when every iteration draws its full n0·B + N.</summary>
+    public long TotalRollouts => (long)Iterations * ((BatchSize * Stage1Samples) + Budget);
+
+    /// <summary>The arm's name: the one given, else the allocator's.</summary>
+    public string ArmName => Arm ?? Allocator.ToString().ToLowerInvariant();
+
     /// <summary>The run id.</summary>
-    public string RunId => RunName ?? $"arithmetic-{Allocator.ToString().ToLowerInvariant()}-s{Seed}";
+    public string RunId => RunName ?? $"arithmetic-{ArmName}-s{Seed}";
 
     /// <summary>
     /// The prompt set the run draws from, and its prompts' id prefix: one set per seed and size,
@@ -54,7 +71,17 @@ public sealed record TrainSettings(
 
     /// <summary>A run id unique to this moment, for runs on persistent state where an earlier run may hold the plain id.</summary>
     public TrainSettings WithFreshRunName(DateTimeOffset now) =>
-        this with { RunName = $"arithmetic-{Allocator.ToString().ToLowerInvariant()}-s{Seed}-{now:yyyyMMdd-HHmmss}" };
+        this with { RunName = $"arithmetic-{ArmName}-s{Seed}-{now:yyyyMMdd-HHmmss}" };
+
+    /// <summary>
+    /// The same settings ending after <paramref name="rollouts"/> rollouts instead of a number of
+    /// iterations (iterations then only cap the run: one rollout per prompt and iteration).
+    /// </summary>
+    public TrainSettings WithRolloutBudget(long rollouts) =>
+        this with { MaxRollouts = rollouts, Iterations = (int)Math.Min(int.MaxValue, Math.Max(1, (rollouts + BatchSize - 1) / BatchSize)) };
+
+    /// <summary>The same settings writing to <paramref name="folder"/>.</summary>
+    public TrainSettings WithOutput(string folder) => this with { Output = folder };
 
     /// <summary>The run configuration these settings make.</summary>
     public RunConfig ToRunConfig() => new(
@@ -66,6 +93,7 @@ public sealed record TrainSettings(
         Iterations: Iterations,
         PromptSet: PromptSet,
         EvalEvery: EvalEvery,
+        MaxRollouts: MaxRollouts,
         Policy: new PolicySettings(
             Seed: Seed,
             LearningRate: LearningRate,

@@ -5,6 +5,7 @@ using Orleans.GvmRaft.Configuration;
 using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Worker.Checkpoints;
 using Orleans.GvmRaft.Worker.Rollouts;
+using Orleans.GvmRaft.Worker.Training;
 
 namespace Orleans.GvmRaft.Worker.Hosting;
 
@@ -21,6 +22,7 @@ public static class GvmWorkerHosting
         silo.Services.AddValidatedOptions<WorkerOptions>(configuration);
         silo.Services.AddValidatedOptions<CheckpointOptions>(configuration);
         silo.Services.AddSingleton<ICheckpointStore>(sp => CheckpointStores.Create(sp.GetRequiredService<IOptions<CheckpointOptions>>().Value, configuration));
+        silo.Services.AddSingleton<WarmupCache>();
         silo.Services.AddSingleton<WorkerStarter>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerStarter>());
         return silo;

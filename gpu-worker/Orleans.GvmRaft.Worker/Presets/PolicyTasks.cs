@@ -10,6 +10,7 @@ public static class PolicyTasks
 {
     // The arithmetic warm-up is tuned for the tiny decoder trained from scratch.
     private const double ArithmeticWarmupLearningRate = 3e-3;
+    private const int ModelWarmupBatch = 64;
 
     /// <summary>Loads the data <paramref name="settings"/> names.</summary>
     /// <exception cref="ArgumentException">A named prompt set is empty or unknown.</exception>
@@ -23,6 +24,7 @@ public static class PolicyTasks
                 ArithmeticPreset.WarmupExamples(settings),
                 settings.WarmupSteps,
                 ArithmeticWarmupLearningRate,
+                ArithmeticPreset.WarmupBatch,
                 [.. ArithmeticPreset.EvalSet(settings).Select(p => new EvalProblem(p.Prompt, p.Answer, VerifierKinds.Exact))]);
         }
 
@@ -32,6 +34,7 @@ public static class PolicyTasks
             [.. warmup.Select(p => (p.Text, p.Answer))],
             warmup.Count > 0 ? settings.WarmupSteps : 0,
             settings.LearningRate,
+            ModelWarmupBatch,
             [.. eval.Select(p => new EvalProblem(p.Text, p.Answer, p.Verifier))]);
     }
 

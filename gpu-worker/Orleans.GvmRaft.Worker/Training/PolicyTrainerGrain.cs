@@ -24,9 +24,9 @@ public sealed class PolicyTrainerGrain(
     IGrainFactory grains,
     ICheckpointStore store,
     IOptions<CheckpointOptions> checkpointOptions,
+    WarmupCache warmups,
     ILogger<PolicyTrainerGrain> logger) : Grain, IPolicyTrainerGrain
 {
-    private const int WarmupBatch = 64;
     private const int MaxReadBytes = 16 << 20;
     private readonly CheckpointOptions _checkpoints = checkpointOptions.Value;
     private VersionWriter? _writer;
@@ -95,9 +95,23 @@ public sealed class PolicyTrainerGrain(
             var policy = writer.Policy;
             if (data.WarmupSteps > 0)
             {
-                var examples = data.Warmup.Select(e => (policy.Formatter.Format(e.Prompt), e.Answer)).ToList();
-                double nll = SupervisedWarmup.Run(policy.Model, policy.Tokenizer, examples, data.WarmupSteps, WarmupBatch, new TrainingOptions(LearningRate: data.WarmupLearningRate), settings.Seed);
-                logger.LogInformation("run {RunId}: warm-up NLL {Nll:F3}", RunId, nll);
+                // The arithmetic warm-up is the same for every run of one seed: kept, it is trained once.
+                string? key = settings.Preset == PolicySettings.Arithmetic ? WarmupCache.KeyOf(settings) : null;
+                double? kept = key is null ? null : warmups.TryRestore(key, policy.Model);
+                double nll = kept ?? SupervisedWarmup.Run(
+                    policy.Model,
+                    policy.Tokenizer,
+                    [.. data.Warmup.Select(e => (policy.Formatter.Format(e.Prompt), e.Answer))],
+                    data.WarmupSteps,
+                    data.WarmupBatch,
+                    new TrainingOptions(LearningRate: data.WarmupLearningRate),
+                    settings.Seed);
+                if (key is not null && kept is null)
+                {
+                    warmups.Store(key, policy.Model, nll);
+                }
+
+                logger.LogInformation("run {RunId}: warm-up NLL {Nll:F3}{Kept}", RunId, nll, kept is null ? "" : " (kept from an earlier run)");
             }
 
             var trainer = new PolicyTrainer(policy.Model, Options(settings));

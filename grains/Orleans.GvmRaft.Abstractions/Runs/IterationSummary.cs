@@ -16,6 +16,8 @@ namespace Orleans.GvmRaft.Runs;
 /// <param name="Loss">Token-mean −log π of the responses the update trained on.</param>
 /// <param name="Seconds">Run time after this iteration, summed over the time it was running.</param>
 /// <param name="Stage1Reused">Prompts whose stage 1 was skipped or shrunk by stage-1 reuse.</param>
+/// <param name="Rounds">Stage-2 rounds drawn (1 for a one-shot allocation; Ada and DAPO draw until done).</param>
+/// <param name="EqualRewardGroups">Prompts whose responses this iteration were all accepted or all rejected: the groups GRPO (and DAPO) drop.</param>
 [GenerateSerializer, Immutable]
 public sealed record IterationSummary(
     [property: Id(0)] int Iteration,
@@ -32,7 +34,9 @@ public sealed record IterationSummary(
     [property: Id(11)] double? EvalAccuracy = null,
     [property: Id(12)] double? Loss = null,
     [property: Id(13)] double Seconds = 0,
-    [property: Id(14)] int Stage1Reused = 0)
+    [property: Id(14)] int Stage1Reused = 0,
+    [property: Id(15)] int Rounds = 0,
+    [property: Id(16)] int EqualRewardGroups = 0)
 {
     /// <summary>Accepted / drawn this iteration; 0 when nothing was drawn.</summary>
     public double TrainAcceptRate => Attempts == 0 ? 0 : (double)Acceptances / Attempts;

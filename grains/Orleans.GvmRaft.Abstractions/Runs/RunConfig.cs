@@ -2,7 +2,7 @@ namespace Orleans.GvmRaft.Runs;
 
 /// <summary>A training run's configuration: the algorithm, the allocator and its parameters, the budget.</summary>
 /// <param name="Algorithm">RAFT++ or GRPO.</param>
-/// <param name="Allocator">GVM or the uniform baseline.</param>
+/// <param name="Allocator">GVM, the uniform baseline, Reinforce-Ada-style rounds, or DAPO-style dynamic sampling (GRPO).</param>
 /// <param name="Budget">N, stage-2 samples per iteration across the batch.</param>
 /// <param name="BatchSize">B, prompts per iteration.</param>
 /// <param name="Stage1Samples">n0, estimation samples per prompt.</param>
@@ -15,6 +15,9 @@ namespace Orleans.GvmRaft.Runs;
 /// <param name="EvalEvery">A driven run evaluates the policy on its held-out set every this many iterations (and after the last).</param>
 /// <param name="Policy">The policy a driven run trains (defaults when null).</param>
 /// <param name="Reuse">Stage-1 reuse (off when null).</param>
+/// <param name="RoundSamples">Ada: the most one prompt draws in one round.</param>
+/// <param name="EnoughAccepted">Ada: k, accepted responses after which a prompt leaves even without a rejected one.</param>
+/// <param name="MaxRollouts">The run ends once it has drawn this many rollouts, both stages (0 = only <paramref name="Iterations"/> ends it): how runs whose iterations cost different amounts are compared at equal rollouts.</param>
 [GenerateSerializer, Immutable]
 public sealed record RunConfig(
     [property: Id(0)] TrainingAlgorithm Algorithm = TrainingAlgorithm.RaftPlusPlus,
@@ -30,13 +33,20 @@ public sealed record RunConfig(
     [property: Id(10)] string? PromptSet = null,
     [property: Id(11)] int EvalEvery = 5,
     [property: Id(12)] PolicySettings? Policy = null,
-    [property: Id(13)] Stage1Reuse? Reuse = null)
+    [property: Id(13)] Stage1Reuse? Reuse = null,
+    [property: Id(14)] int RoundSamples = 8,
+    [property: Id(15)] int EnoughAccepted = 4,
+    [property: Id(16)] long MaxRollouts = 0)
 {
     /// <summary>The policy settings, defaults filled in.</summary>
     public PolicySettings PolicyOrDefault => Policy ?? new PolicySettings();
 
     /// <summary>The stage-1 reuse settings; off when none were given.</summary>
     public Stage1Reuse ReuseOrDefault => Reuse ?? new Stage1Reuse();
+
+    /// <summary>Whether a run that finished <paramref name="iterations"/> iterations and drew <paramref name="rollouts"/> rollouts is done.</summary>
+    public bool IsComplete(int iterations, long rollouts) =>
+        iterations >= Iterations || (MaxRollouts > 0 && rollouts >= MaxRollouts);
 
     /// <summary>Throws <see cref="ArgumentException"/> with a message that names the first invalid setting.</summary>
     public void Validate()
@@ -67,6 +77,13 @@ public sealed record RunConfig(
         Require(Iterations >= 1, "iterations", $"must be >= 1 (got {Iterations})");
         Require(PromptSet is null || !string.IsNullOrWhiteSpace(PromptSet), "promptSet", "must not be empty");
         Require(EvalEvery >= 1, "evalEvery", $"must be >= 1 (got {EvalEvery})");
+        Require(RoundSamples >= 1, "roundSamples", $"must be >= 1 (got {RoundSamples})");
+        Require(EnoughAccepted >= 1, "enoughAccepted", $"must be >= 1 (got {EnoughAccepted})");
+        Require(MaxRollouts >= 0, "maxRollouts", $"must be >= 0, 0 meaning no limit (got {MaxRollouts})");
+        Require(
+            Allocator != AllocatorKind.Dapo || Algorithm == TrainingAlgorithm.Grpo,
+            "allocator",
+            "dapo drops groups whose rewards are all equal, which only GRPO's group advantages make useless: use it with algorithm grpo");
         PolicyOrDefault.Validate();
         ReuseOrDefault.Validate();
         Require(

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.GvmRaft.Allocation;
 using Orleans.GvmRaft.Index;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.PromptSets;
@@ -33,10 +34,10 @@ public sealed partial class TrainingRunGrain
     private string? _lastError;
     private DateTimeOffset _retryAt;
     private DateTimeOffset? _drivingSince;
-    private (int Iteration, RolloutStage Stage)? _queued;
+    private (int Iteration, RolloutStage Stage, int Round)? _queued;
     private (int Finished, IterationStep Step)? _loggedStep;
 
-    private bool IsDriving => state.State is { Driven: true, Paused: false, Failure: null, Config: { } config } s && s.FinishedIterations < config.Iterations;
+    private bool IsDriving => state.State is { Driven: true, Paused: false, Failure: null, Config: { } config } s && !config.IsComplete(s.FinishedIterations, s.Samples);
 
     private IRolloutQueueGrain Queue => grains.GetGrain<IRolloutQueueGrain>(RunId);
 
@@ -269,7 +270,13 @@ public sealed partial class TrainingRunGrain
         if (state.State.LastAllocation?.Iteration != iteration)
         {
             var plan = await PlanAsync(config, iteration, state.State.Batch!);
-            await CommitAsync(c => c.LastAllocation = plan);
+            await CommitAsync(c =>
+            {
+                c.LastAllocation = plan;
+                c.Batch = plan.PromptIds;
+                c.Round = 1;
+                c.RoundSamples = plan.Samples;
+            });
         }
 
         await AssignAsync(state.State.LastAllocation!);
@@ -278,10 +285,11 @@ public sealed partial class TrainingRunGrain
 
     private async Task<bool> AwaitStageAsync(int iteration, RolloutStage stage, IterationStep next)
     {
-        if (_queued != (iteration, stage))
+        int round = stage == RolloutStage.Sample ? state.State.Round : 0;
+        if (_queued != (iteration, stage, round))
         {
             await Queue.EnqueueAsync(WorkItems(iteration, stage));
-            _queued = (iteration, stage);
+            _queued = (iteration, stage, round);
         }
 
         // Re-asserted while waiting: the directory lives in memory and may have restarted.
@@ -299,6 +307,11 @@ public sealed partial class TrainingRunGrain
             return false;
         }
 
+        if (stage == RolloutStage.Sample && await NextRoundAsync(state.State.Config!, iteration))
+        {
+            return true;
+        }
+
         await CommitAsync(c => c.Step = next);
         return true;
     }
@@ -308,11 +321,14 @@ public sealed partial class TrainingRunGrain
         var s = state.State;
         string[] batch = s.Batch!;
         int n0 = s.Config!.Stage1Samples;
-        int[] counts = stage == RolloutStage.Estimate ? s.Stage1Counts! : s.LastAllocation!.Samples;
-        return [.. batch.Select((id, i) => (id, n: counts[i]))
+        int[] counts = stage == RolloutStage.Estimate ? s.Stage1Counts! : s.RoundSamples ?? s.LastAllocation!.Samples;
+
+        // Later rounds draw for prompts of earlier ones again: the round keeps their item ids apart.
+        string suffix = stage == RolloutStage.Sample && s.Round > 1 ? $"/r{s.Round}" : "";
+        return [.. counts.Select((n, i) => (id: batch[i], n))
             .Where(x => x.n > 0)
             .Select(x => new RolloutWorkItem(
-                $"{RunId}/{iteration}/{stage}/{x.id}",
+                $"{RunId}/{iteration}/{stage}/{x.id}{suffix}",
                 RunId,
                 x.id,
                 iteration,
@@ -324,13 +340,16 @@ public sealed partial class TrainingRunGrain
 
     private async Task FinishIterationAsync(RunConfig config, int iteration)
     {
-        bool evaluate = iteration % config.EvalEvery == 0 || iteration == config.Iterations;
-        var update = await Trainer.UpdateAsync(iteration, evaluate);
         var estimate = await Queue.GetProgressAsync(iteration, RolloutStage.Estimate);
         var sample = await Queue.GetProgressAsync(iteration, RolloutStage.Sample);
+        bool evaluate = iteration % config.EvalEvery == 0
+            || config.IsComplete(iteration, state.State.Samples + estimate.Attempts + sample.Attempts);
+        var update = await Trainer.UpdateAsync(iteration, evaluate);
         await IndexAsync(iteration, state.State.Batch!, state.State.LastAllocation!);
 
         var plan = state.State.LastAllocation!;
+        var counts = await IterationCountsAsync(iteration);
+        int equalRewards = counts.Values.Count(c => !DynamicSampling.IsInformative(c.Drawn, c.Accepted));
         int reused = state.State.Stage1Counts!.Count(n => n != config.Stage1Samples);
         await CommitAsync(c =>
         {
@@ -350,12 +369,16 @@ public sealed partial class TrainingRunGrain
                 update.EvalAccuracy,
                 update.Loss,
                 c.Seconds,
-                reused));
+                reused,
+                c.Round,
+                equalRewards));
             c.FinishedIterations = iteration;
             c.PolicyVersion = update.Version;
             c.Step = IterationStep.PickBatch;
             c.Batch = null;
             c.Stage1Counts = null;
+            c.Round = 0;
+            c.RoundSamples = null;
         });
     }
 

@@ -45,6 +45,11 @@ public sealed partial class TrainingRunGrain(
 
     private async Task<IterationAllocation> PlanAsync(RunConfig config, int iteration, string[] promptIds)
     {
+        if (DrawsInRounds(config))
+        {
+            return await PlanFirstRoundAsync(config, iteration, promptIds);
+        }
+
         if (config.Allocator == AllocatorKind.Uniform)
         {
             var uniform = UniformAllocator.Allocate(promptIds.Length, config.Budget);
@@ -91,7 +96,7 @@ public sealed partial class TrainingRunGrain(
     {
         var s = state.State;
         var config = s.Config!;
-        var phase = s.FinishedIterations >= config.Iterations ? RunPhase.Completed
+        var phase = config.IsComplete(s.FinishedIterations, s.Samples) ? RunPhase.Completed
             : s.Failure is not null ? RunPhase.Failed
             : s.Paused ? RunPhase.Paused
             : s.Driven ? RunPhase.Running

@@ -67,4 +67,12 @@ public sealed class TrainingRunState
     /// <summary>Why the run stopped for good, when it did.</summary>
     [Id(16)]
     public string? Failure { get; set; }
+
+    /// <summary>The stage-2 round in progress (1 for a one-shot allocation; Ada and DAPO draw several).</summary>
+    [Id(17)]
+    public int Round { get; set; }
+
+    /// <summary>Draws per prompt of the batch in the round in progress (the plan's own counts in round 1 of a one-shot allocation).</summary>
+    [Id(18)]
+    public int[]? RoundSamples { get; set; }
 }

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Orleans.GvmRaft.Client.Runs;
+
+namespace Orleans.GvmRaft.Embedded.Train;
+
+/// <summary>
+/// What an experiment found, per arm over its seeds: final accuracy and rollouts to the target as
+/// means with 95 % bootstrap intervals, and each arm's speed-up over uniform (paired by seed);
+/// plus the mean curves against cumulative rollouts and against iterations.
+/// </summary>
+public static class ExperimentReport
+{
+    /// <summary>The arm every speed-up is measured against.</summary>
+    public const string Baseline = "uniform";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
+
+    /// <summary>The object <c>experiment --json</c> prints: the target and every run.</summary>
+    public static string ToJson(double target, IReadOnlyList<ExperimentRun> runs) =>
+        JsonSerializer.Serialize(new { target, runs }, Json);
+
+    /// <summary>
+    /// The table, in Markdown. A run that never reached the target counts with all its rollouts
+    /// (a lower bound: it needs more), and the table says how many did reach it.
+    /// </summary>
+    public static string Table(double target, IReadOnlyList<ExperimentRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"| arm | seeds | accuracy at RL start | final accuracy [95 % CI] | best | rollouts to {target:P0} [95 % CI] | reached | speed-up over {Baseline} [95 % CI] |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        var baseline = runs.Where(r => r.Arm == Baseline).ToDictionary(r => r.Seed);
+        foreach (var arm in runs.GroupBy(r => r.Arm))
+        {
+            var list = arm.OrderBy(r => r.Seed).ToList();
+            var final = Bootstrap.Mean([.. list.Select(r => r.FinalAccuracy)]);
+            var cost = Bootstrap.Mean([.. list.Select(Cost)]);
+            int reached = list.Count(r => r.RolloutsToTarget is not null);
+            string speedUp = "—";
+            var paired = list.Where(r => baseline.ContainsKey(r.Seed)).ToList();
+            if (arm.Key != Baseline && paired.Count > 0)
+            {
+                var ratio = Bootstrap.PairedRatio([.. paired.Select(r => Cost(baseline[r.Seed]))], [.. paired.Select(Cost)]);
+                speedUp = FormattableString.Invariant($"{ratio.Ratio:F2}× [{ratio.Low:F2}, {ratio.High:F2}]");
+            }
+
+            string bound = reached < list.Count ? "≥ " : "";
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {arm.Key} | {string.Join(" ", list.Select(r => r.Seed))} | {list.Average(r => r.StartAccuracy):P1} | {final.Mean:P1} [{final.Low:P1}, {final.High:P1}] | {list.Average(r => r.BestAccuracy):P1} | {bound}{cost.Mean:F0} [{cost.Low:F0}, {cost.High:F0}] | {reached}/{list.Count} | {speedUp} |");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Writes <c>runs.json</c>, <c>table.md</c>, <c>accuracy-rollouts.svg</c> and <c>accuracy-iterations.svg</c> into <paramref name="folder"/>.</summary>
+    public static void Write(string folder, double target, IReadOnlyList<ExperimentRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "runs.json"), ToJson(target, runs));
+        File.WriteAllText(Path.Combine(folder, "table.md"), Table(target, runs));
+        int seeds = runs.Select(r => r.Seed).Distinct().Count();
+        File.WriteAllText(Path.Combine(folder, "accuracy-rollouts.svg"), AccuracyPlot.Render(
+            $"held-out accuracy, mean of {seeds} seeds",
+            [.. runs.GroupBy(r => r.Arm).Select(g => (g.Key, MeanCurve(g.ToList(), byIteration: false)))]));
+        File.WriteAllText(Path.Combine(folder, "accuracy-iterations.svg"), AccuracyPlot.Render(
+            $"held-out accuracy, mean of {seeds} seeds",
+            [.. runs.GroupBy(r => r.Arm).Select(g => (g.Key, MeanCurve(g.ToList(), byIteration: true)))],
+            "iterations"));
+    }
+
+    /// <summary>
+    /// An arm's mean curve: the k-th evaluation of every seed averaged, x being the mean cumulative
+    /// rollouts (or the iteration) at it. Arms whose iterations cost different amounts evaluate at
+    /// different rollouts, so points are matched by evaluation, not by x.
+    /// </summary>
+    public static IReadOnlyList<(long X, double Accuracy)> MeanCurve(IReadOnlyList<ExperimentRun> runs, bool byIteration)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        int points = runs.Min(r => r.Curve.Count);
+        return [.. Enumerable.Range(0, points).Select(k => (
+            (long)Math.Round(runs.Average(r => byIteration ? r.Curve[k].Iteration : (double)r.Curve[k].Rollouts)),
+            runs.Average(r => r.Curve[k].Accuracy)))];
+    }
+
+    private static double Cost(ExperimentRun run) => run.RolloutsToTarget ?? run.Rollouts;
+}
