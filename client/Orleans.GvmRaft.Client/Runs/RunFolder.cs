@@ -30,14 +30,18 @@ public sealed class RunFolder : IDisposable
     /// <summary>The evaluated points so far.</summary>
     public IReadOnlyList<(long Samples, double Accuracy)> Curve => _curve;
 
-    /// <summary>Appends one iteration's metrics and allocation histogram (prompts per <see cref="AllocationHistogram.Bins"/> bin).</summary>
-    public void Record(IterationMetrics metrics, int[] histogram)
+    /// <summary>
+    /// Appends one iteration's metrics and its allocation: the histogram (prompts per
+    /// <see cref="AllocationHistogram.Bins"/> bin), the stage-2 rounds drawn, and the prompts whose
+    /// responses were all accepted or all rejected.
+    /// </summary>
+    public void Record(IterationMetrics metrics, int[] histogram, int rounds = 0, int equalRewardGroups = 0)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(histogram);
         _metrics.WriteLine(JsonSerializer.Serialize(metrics, Json));
         var bins = AllocationHistogram.Bins.Zip(histogram).ToDictionary(b => b.First, b => b.Second);
-        _allocations.WriteLine(JsonSerializer.Serialize(new { iteration = metrics.Iteration, histogram = bins }, Json));
+        _allocations.WriteLine(JsonSerializer.Serialize(new { iteration = metrics.Iteration, histogram = bins, rounds, equalRewardGroups }, Json));
         if (metrics.EvalAccuracy is double accuracy)
         {
             _curve.Add((metrics.Samples, accuracy));

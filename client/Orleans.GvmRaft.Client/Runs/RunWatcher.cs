@@ -32,7 +32,9 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
                 foreach (var h in snapshot.History.Where(h => h.Iteration > metrics[^1].Iteration && h.Iteration <= snapshot.CompletedIterations))
                 {
                     var row = new IterationMetrics(h.Iteration, h.Samples, h.TrainAcceptRate, h.EvalAccuracy, h.Seconds, h.PromptsAllocated, h.Loss ?? 0);
-                    Record(folder, metrics, row, h.Histogram ?? [], onIteration);
+                    folder.Record(row, h.Histogram ?? [], h.Rounds, h.EqualRewardGroups);
+                    metrics.Add(row);
+                    onIteration?.Invoke(row);
                 }
             }
 
@@ -47,7 +49,8 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
                 throw new InvalidOperationException($"run {runId} failed: {snapshot.LastError}");
             }
 
-            if (snapshot.Phase == RunPhase.Completed && metrics.Count > snapshot.Config.Iterations)
+            // A run with a rollout limit completes before its iteration count: it ends where its history does.
+            if (snapshot.Phase == RunPhase.Completed && metrics.Count > snapshot.CompletedIterations)
             {
                 await FinishAsync(folder, snapshot, cancellationToken);
                 log?.Invoke($"run folder: {folder.Path}");

@@ -27,7 +27,7 @@ public sealed class ArithmeticRun(IGrainFactory grains, TrainSettings settings, 
         var run = grains.GetGrain<ITrainingRunGrain>(settings.RunId);
         await run.CreateAsync(settings.ToRunConfig());
         await run.StartAsync();
-        log?.Invoke($"run {settings.RunId} started: warm-up, then {settings.Iterations} iterations");
+        log?.Invoke($"run {settings.RunId} started: warm-up, then {(settings.MaxRollouts > 0 ? $"iterations until {settings.MaxRollouts} rollouts" : $"{settings.Iterations} iterations")}");
         return await new RunWatcher(grains, settings.RunId, settings.Output, log).WatchAsync(onIteration, cancellationToken);
     }
 }

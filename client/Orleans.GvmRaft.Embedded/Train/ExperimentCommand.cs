@@ -11,9 +11,6 @@ namespace Orleans.GvmRaft.Embedded.Train;
 /// </summary>
 public static class ExperimentCommand
 {
-    /// <summary>Held-out problems per run: enough that one evaluation's standard error is about 1.5 points.</summary>
-    public const int EvalPrompts = 1000;
-
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -22,12 +19,13 @@ public static class ExperimentCommand
         var seeds = new Option<int[]>("--seeds") { Description = "Seeds; every arm runs on each.", DefaultValueFactory = _ => [1, 2, 3, 4, 5], AllowMultipleArgumentsPerToken = true };
         var rollouts = new Option<long>("--rollouts") { Description = "Rollouts per run, both stages; every arm stops at the first iteration that reaches them.", DefaultValueFactory = _ => defaults.TotalRollouts };
         var target = new Option<double>("--target") { Description = "Held-out accuracy whose cost in rollouts is compared.", DefaultValueFactory = _ => TrainSettings.ExperimentTarget };
-        var evalPrompts = new Option<int>("--eval-prompts") { Description = "Held-out problems per run.", DefaultValueFactory = _ => EvalPrompts };
+        var evalPrompts = new Option<int>("--eval-prompts") { Description = "Held-out problems per run.", DefaultValueFactory = _ => defaults.EvalPrompts };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with every run on stdout instead of the table." };
         var output = new Option<string>("--out") { Description = "Folder for the runs and the report.", DefaultValueFactory = _ => "runs/experiment" };
+        var reportOnly = new Option<bool>("--report-only") { Description = "Train nothing: write the report again from the run folders already in --out." };
         var command = new Command("experiment", "Train the arithmetic preset with every allocator arm on the same seeds and rollouts, and compare them with bootstrap intervals.")
         {
-            arms, seeds, rollouts, target, evalPrompts, json, output,
+            arms, seeds, rollouts, target, evalPrompts, json, output, reportOnly,
         };
         var stateOptions = new EmbeddedStateOptions();
         stateOptions.AddTo(command);
@@ -54,6 +52,14 @@ public static class ExperimentCommand
                 }
 
                 string folder = Path.GetFullPath(result.GetValue(output)!);
+                if (result.GetValue(reportOnly))
+                {
+                    var kept = ExperimentReport.Read(folder, goal);
+                    ExperimentReport.Write(folder, goal, kept);
+                    result.InvocationConfiguration.Output.Write(result.GetValue(json) ? ExperimentReport.ToJson(goal, kept) + Environment.NewLine : ExperimentReport.Table(goal, kept));
+                    return 0;
+                }
+
                 await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result));
                 var runs = new List<ExperimentRun>();
                 int total = chosen.Count * seedList.Length;

@@ -23,7 +23,8 @@ public static class ExperimentReport
 
     /// <summary>
     /// The table, in Markdown. A run that never reached the target counts with all its rollouts
-    /// (a lower bound: it needs more), and the table says how many did reach it.
+    /// (a lower bound: it needs more), and the table says how many did reach it; a speed-up
+    /// over such runs is marked as the bound it is (≥, ≤, or ~ when both arms missed).
     /// </summary>
     public static string Table(double target, IReadOnlyList<ExperimentRun> runs)
     {
@@ -40,10 +41,22 @@ public static class ExperimentReport
             int reached = list.Count(r => r.RolloutsToTarget is not null);
             string speedUp = "—";
             var paired = list.Where(r => baseline.ContainsKey(r.Seed)).ToList();
-            if (arm.Key != Baseline && paired.Count > 0)
+            if (arm.Key != Baseline && paired.Count > 0 && paired.All(r => Cost(r) > 0))
             {
                 var ratio = Bootstrap.PairedRatio([.. paired.Select(r => Cost(baseline[r.Seed]))], [.. paired.Select(Cost)]);
-                speedUp = FormattableString.Invariant($"{ratio.Ratio:F2}× [{ratio.Low:F2}, {ratio.High:F2}]");
+
+                // A missed target counts with all its rollouts, which understates that run's cost:
+                // the ratio is then a bound, not an estimate.
+                bool baselineMissed = paired.Any(r => baseline[r.Seed].RolloutsToTarget is null);
+                bool armMissed = paired.Any(r => r.RolloutsToTarget is null);
+                string ratioBound = (baselineMissed, armMissed) switch
+                {
+                    (true, false) => "≥ ",
+                    (false, true) => "≤ ",
+                    (true, true) => "~ ",
+                    _ => "",
+                };
+                speedUp = FormattableString.Invariant($"{ratioBound}{ratio.Ratio:F2}× [{ratio.Low:F2}, {ratio.High:F2}]");
             }
 
             string bound = reached < list.Count ? "≥ " : "";
@@ -51,6 +64,33 @@ public static class ExperimentReport
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The runs of an experiment folder, read back from each run folder's <c>metrics.jsonl</c>
+    /// (folders are named <c>{arm}-s{seed}</c>), in arm order then seed order.
+    /// </summary>
+    /// <exception cref="ArgumentException">The folder holds no run folder of a known arm.</exception>
+    public static List<ExperimentRun> Read(string folder, double target)
+    {
+        var runs = new List<ExperimentRun>();
+        foreach (var arm in AllocatorArm.All)
+        {
+            var seeds = Directory.Exists(folder) ? Directory.GetDirectories(folder, $"{arm.Name}-s*") : [];
+            foreach (string runFolder in seeds)
+            {
+                string metrics = Path.Combine(runFolder, "metrics.jsonl");
+                if (int.TryParse(Path.GetFileName(runFolder).AsSpan(arm.Name.Length + 2), NumberStyles.None, CultureInfo.InvariantCulture, out int seed) && File.Exists(metrics))
+                {
+                    var lines = File.ReadLines(metrics).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<IterationMetrics>(l, Json)!).ToList();
+                    runs.Add(ExperimentRun.From(arm.Name, seed, lines, target));
+                }
+            }
+        }
+
+        return runs.Count > 0
+            ? [.. runs.OrderBy(r => AllocatorArm.All.ToList().FindIndex(a => a.Name == r.Arm)).ThenBy(r => r.Seed)]
+            : throw new ArgumentException($"{folder} holds no run folder of an arm ({AllocatorArm.Names}) with a metrics.jsonl.");
     }
 
     /// <summary>Writes <c>runs.json</c>, <c>table.md</c>, <c>accuracy-rollouts.svg</c> and <c>accuracy-iterations.svg</c> into <paramref name="folder"/>.</summary>
@@ -71,17 +111,18 @@ public static class ExperimentReport
     }
 
     /// <summary>
-    /// An arm's mean curve: the k-th evaluation of every seed averaged, x being the mean cumulative
-    /// rollouts (or the iteration) at it. Arms whose iterations cost different amounts evaluate at
-    /// different rollouts, so points are matched by evaluation, not by x.
+    /// An arm's mean curve over its seeds on a common grid: at every x where some seed evaluated
+    /// (cumulative rollouts, or the iteration), each seed counts with its latest evaluation at or
+    /// before x, up to the smallest final x of any seed. Arms whose iterations cost different
+    /// amounts evaluate at different rollouts on each seed; the step function lets them be averaged.
     /// </summary>
     public static IReadOnlyList<(long X, double Accuracy)> MeanCurve(IReadOnlyList<ExperimentRun> runs, bool byIteration)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        int points = runs.Min(r => r.Curve.Count);
-        return [.. Enumerable.Range(0, points).Select(k => (
-            (long)Math.Round(runs.Average(r => byIteration ? r.Curve[k].Iteration : (double)r.Curve[k].Rollouts)),
-            runs.Average(r => r.Curve[k].Accuracy)))];
+        long XOf((int Iteration, long Rollouts, double Accuracy) point) => byIteration ? point.Iteration : point.Rollouts;
+        long end = runs.Min(r => XOf(r.Curve[^1]));
+        var grid = runs.SelectMany(r => r.Curve.Select(XOf)).Where(x => x <= end).Distinct().Order();
+        return [.. grid.Select(x => (x, runs.Average(r => r.Curve.Last(p => XOf(p) <= x).Accuracy)))];
     }
 
     private static double Cost(ExperimentRun run) => run.RolloutsToTarget ?? run.Rollouts;

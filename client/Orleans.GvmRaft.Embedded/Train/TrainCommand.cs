@@ -20,7 +20,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var defaults = new TrainSettings();
-        var allocator = new Option<string>("--allocator") { Description = $"How the rollout budget is spent: {AllocatorArm.Names} (README: Allocators).", DefaultValueFactory = _ => defaults.ArmName };
+        var allocator = new Option<string>("--allocator") { Description = $"How the rollout budget is spent: {AllocatorArm.Names} (README: Allocators).", DefaultValueFactory = _ => AllocatorArm.MainJob };
         var seed = new Option<int>("--seed") { Description = "Seed of problems, model, sampling and batches.", DefaultValueFactory = _ => defaults.Seed };
         var iterations = new Option<int>("--iterations") { Description = "RL iterations.", DefaultValueFactory = _ => defaults.Iterations };
         var batch = new Option<int>("--batch-size") { Description = "B, prompts per iteration.", DefaultValueFactory = _ => defaults.BatchSize };
@@ -52,7 +52,7 @@ public static class TrainCommand
                 {
                     var run = ModelRunFrom(result, modelDir, result.GetValue(prompts), result.GetValue(eval), result.GetValue(config));
                     await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result));
-                    var metrics = await WithProgressAsync(error, $"model {Path.GetFileName(Path.GetFullPath(modelDir))}", run.Config.Iterations, run.Config.Allocator, onIteration =>
+                    var metrics = await WithProgressAsync(error, $"model {Path.GetFileName(Path.GetFullPath(modelDir))}", run.Config.Iterations, run.Config.Allocator.ToString().ToLowerInvariant(), onIteration =>
                         run.RunAsync(cluster.Client, onIteration, line => error.WriteLine(line), cancellationToken));
                     Summarize(result, metrics, run.Output);
                     return 0;
@@ -164,7 +164,7 @@ public static class TrainCommand
     }
 
     private static Task<IReadOnlyList<IterationMetrics>> WithProgressAsync(
-        TextWriter error, string what, int iterations, object allocator, Func<Action<IterationMetrics>, Task<IReadOnlyList<IterationMetrics>>> run) =>
+        TextWriter error, string what, int iterations, string allocator, Func<Action<IterationMetrics>, Task<IReadOnlyList<IterationMetrics>>> run) =>
         ConsoleProgress.RunAsync(error, async progress =>
         {
             var task = progress.AddTask($"{what} training ({allocator})", maxValue: iterations);

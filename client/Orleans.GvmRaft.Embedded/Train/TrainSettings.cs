@@ -67,7 +67,7 @@ public sealed record TrainSettings(
     /// The prompt set the run draws from, and its prompts' id prefix: one set per seed and size,
     /// shared by every run on it, so the prompts' statistics accumulate over the set's life.
     /// </summary>
-    public string PromptSet => $"arithmetic-s{Seed}-n{TrainPrompts}";
+    public string PromptSet => $"arithmetic-v2-s{Seed}-n{TrainPrompts}";
 
     /// <summary>A run id unique to this moment, for runs on persistent state where an earlier run may hold the plain id.</summary>
     public TrainSettings WithFreshRunName(DateTimeOffset now) =>

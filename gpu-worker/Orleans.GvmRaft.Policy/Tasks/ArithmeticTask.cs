@@ -14,8 +14,14 @@ public static class ArithmeticTask
     /// <summary>Characters the problems and answers use; the preset's tokenizer covers them.</summary>
     public const string Alphabet = "0123456789+-=";
 
+    /// <summary>
+    /// Difficulty levels whose worked answers fit the default response length of 8 tokens (7
+    /// characters and the stop): the embedded preset's levels.
+    /// </summary>
+    public const int ShortAnswerDifficulties = 4;
+
     /// <summary><paramref name="count"/> problems with difficulties spread evenly from 1 to <paramref name="maxDifficulty"/>.</summary>
-    public static List<ArithmeticProblem> Generate(int count, int seed, string idPrefix, int maxDifficulty = 6)
+    public static List<ArithmeticProblem> Generate(int count, int seed, string idPrefix, int maxDifficulty = ShortAnswerDifficulties)
     {
         var random = new Random(seed);
         var problems = new List<ArithmeticProblem>(count);
@@ -57,6 +63,8 @@ public static class ArithmeticTask
         }
 
         string text = Text(numbers[0]) + string.Concat(numbers.Skip(1).Select((n, i) => (adds[i] ? "+" : "-") + Text(n))) + "=";
+        // With nothing dropped Solve draws nothing from the generator, so problem texts follow the
+        // same random stream as before answers were worked.
         return new ArithmeticProblem(id, text, Solve(numbers, adds, dropCarry: 0, random), difficulty);
     }
 

@@ -8,7 +8,7 @@ namespace Orleans.GvmRaft.Worker.Presets;
 /// held-out set, both generated apart from any prompt set.
 /// </summary>
 /// <remarks>
-/// The warm-up imitates a teacher that forgets a carry or a borrow 70 % of the time, the way SFT
+/// The warm-up imitates a teacher that forgets a carry or a borrow 80 % of the time, the way SFT
 /// data from a weaker model carries its systematic slips. The decoder learns the worked format and
 /// the digit arithmetic from it, and learns to carry only sometimes, so RL starts where a verifier
 /// has something to teach: problems without a carry are solved nearly always (p near 1), a problem
@@ -20,7 +20,7 @@ public static class ArithmeticPreset
     public const double TeacherDropsCarry = 0.8;
 
     /// <summary>Difficulty levels the preset draws (1: 1±1 to 4: 1±1±1 digits; see <see cref="ArithmeticTask.Create"/>).</summary>
-    public const int Difficulties = 4;
+    public const int Difficulties = ArithmeticTask.ShortAnswerDifficulties;
 
     /// <summary>Examples per warm-up step.</summary>
     public const int WarmupBatch = 128;

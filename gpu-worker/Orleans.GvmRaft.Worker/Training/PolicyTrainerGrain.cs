@@ -96,7 +96,7 @@ public sealed class PolicyTrainerGrain(
             if (data.WarmupSteps > 0)
             {
                 // The arithmetic warm-up is the same for every run of one seed: kept, it is trained once.
-                string? key = settings.Preset == PolicySettings.Arithmetic ? WarmupCache.KeyOf(settings) : null;
+                string? key = settings.Preset == PolicySettings.Arithmetic && settings.Model is null ? WarmupCache.KeyOf(settings) : null;
                 double? kept = key is null ? null : warmups.TryRestore(key, policy.Model);
                 double nll = kept ?? SupervisedWarmup.Run(
                     policy.Model,

@@ -25,7 +25,7 @@ public sealed class WarmupCache : IDisposable
     public static string KeyOf(PolicySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return string.Join('|', settings.Preset, settings.Seed, settings.WarmupSteps, settings.WarmupExamples, settings.Device, settings.DType);
+        return string.Join('|', settings.Preset, settings.Model, settings.Seed, settings.WarmupSteps, settings.WarmupExamples, settings.PromptFormat, settings.SystemPrompt, settings.Device, settings.DType);
     }
 
     /// <summary>Copies a kept warm-up with key <paramref name="key"/> into <paramref name="model"/>; returns its last NLL, or null when none is kept.</summary>
@@ -63,7 +63,13 @@ public sealed class WarmupCache : IDisposable
     public void Store(string key, Decoder model, double nll)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var weights = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        var weights = new Dictionary<string, Tensor>();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            using var detached = parameter.detach();
+            weights[name] = detached.clone();
+        }
+
         lock (_gate)
         {
             _entries.AddFirst((key, weights, nll));

@@ -39,7 +39,10 @@ public sealed partial class TrainingRunGrain
             return false;
         }
 
+        // Told before the round is persisted: a crash between the two repeats the same round
+        // (planned from recorded results only), which tells the prompts the same counts again.
         var next = plan with { PromptIds = prompts, Samples = cumulative };
+        await AssignAsync(next);
         await CommitAsync(c =>
         {
             c.LastAllocation = next;
@@ -47,7 +50,6 @@ public sealed partial class TrainingRunGrain
             c.Round = round;
             c.RoundSamples = draws;
         });
-        await AssignAsync(next);
         return true;
     }
 

@@ -16,14 +16,55 @@ public sealed class ArithmeticTrainingTests
     [Fact]
     public void ProblemsAreCorrectAndSpreadOverDifficulties()
     {
-        var problems = ArithmeticTask.Generate(60, seed: 1, "t");
+        var problems = ArithmeticTask.Generate(60, seed: 1, "t", maxDifficulty: 6);
         Assert.Equal(Enumerable.Range(1, 6), problems.Select(p => p.Difficulty).Distinct().Order());
         foreach (var p in problems)
         {
-            Assert.Equal(long.Parse(p.Answer, System.Globalization.CultureInfo.InvariantCulture), Evaluate(p.Text.TrimEnd('=')));
-            Assert.Equal(p.Difficulty <= 3 ? 1 : 2, p.Text.Count(c => c is '+' or '-'));
-            Assert.DoesNotContain('-', p.Answer);
+            // The worked answer's last number is the value; with three numbers, the first step's
+            // result comes first and the step that finishes it repeats the third number.
+            string[] steps = p.Answer.Split('=');
+            Assert.Equal(Evaluate(p.Text.TrimEnd('=')), long.Parse(steps[^1], System.Globalization.CultureInfo.InvariantCulture));
+            int operations = p.Text.Count(c => c is '+' or '-');
+            Assert.Equal(p.Difficulty <= 3 ? 1 : 2, operations);
+            Assert.Equal(operations, steps.Length);
+            if (operations == 2)
+            {
+                string[] numbers = p.Text.TrimEnd('=').Split('+', '-');
+                Assert.Equal(Evaluate(p.Text[..(p.Text.Length - numbers[2].Length - 2)]), long.Parse(p.Answer.Split('+', '-')[0], System.Globalization.CultureInfo.InvariantCulture));
+                Assert.EndsWith($"{numbers[2]}={steps[^1]}", p.Answer, StringComparison.Ordinal);
+            }
+
+            Assert.DoesNotContain('-', steps[^1]);
         }
+    }
+
+    [Theory]
+    [InlineData("7+5=", 0.0, "12")]
+    [InlineData("7+5=", 1.0, "2")] // 7 + 5 = 12: the carry into the tens is forgotten
+    [InlineData("52-17=", 0.0, "35")]
+    [InlineData("52-17=", 1.0, "45")] // 12 - 7 = 5, then the borrow is forgotten: 5 - 1 = 4
+    [InlineData("58+67-9=", 0.0, "125-9=116")]
+    [InlineData("58+67-9=", 1.0, "15-9=16")] // 8 + 7 → 5 and 5 + 6 → 1, no carries; 15 - 9: 5 - 9 → 6, no borrow
+    [InlineData("19+1-15=", 1.0, "10-15=-5")] // its own slip leaves 10 < 15: it subtracts the other way and writes the sign
+    public void TheTeacherWritesWorkedAnswersAndForgetsCarriesAndBorrowsWhenTold(string text, double dropCarry, string expected)
+    {
+        var problem = new ArithmeticProblem("p", text, "", 0);
+        Assert.Equal(expected, ArithmeticTask.Demonstrate(problem, dropCarry, new Random(1)));
+    }
+
+    [Fact]
+    public void ACorrectTeacherWritesTheProblemsOwnAnswersAndAFlawedOneGetsTheCarriedOnesWrong()
+    {
+        var problems = ArithmeticTask.Generate(400, seed: 3, "t");
+        Assert.All(problems, p => Assert.Equal(p.Answer, ArithmeticTask.Demonstrate(p, 0, new Random(2))));
+
+        // Forgetting every carry spoils the problems that have one (most, not all); forgetting half
+        // of them spoils fewer.
+        int always = problems.Count(p => ArithmeticTask.Demonstrate(p, 1, new Random(4)) != p.Answer);
+        var half = new Random(4);
+        int sometimes = problems.Count(p => ArithmeticTask.Demonstrate(p, 0.5, half) != p.Answer);
+        Assert.InRange(always, 150, 380);
+        Assert.InRange(sometimes, 1, always - 1);
     }
 
     [Fact]

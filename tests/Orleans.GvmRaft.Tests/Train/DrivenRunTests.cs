@@ -77,6 +77,42 @@ public sealed class DrivenRunTests(ClusterFixture fixture)
         Assert.Equal(snapshots.Count(s => s.LastAllocation is not null), shards.Sum(s => s.Count));
     }
 
+    [Theory]
+    [InlineData("uniform", 21)]
+    [InlineData("gvm", 22)]
+    [InlineData("gvm-reuse", 23)]
+    [InlineData("ada", 24)]
+    [InlineData("dapo", 25)]
+    public async Task EveryArmTrainsTheRealPolicyToItsRolloutLimit(string name, int seed)
+    {
+        // The arms on the worker silo's real sampler and trainer (RAFT++, or GRPO for dapo), B = 4
+        // of 12 prompts, n0 = 4, N = 16, ending at 80 rollouts (the chunk arm is GVM with a larger B, run by the gvm case): no iteration draws more than its
+        // n0·B + N (dapo: groups of n0 + N / B = 8, plus refills within N), the run stops at the
+        // first iteration past the limit, and every rollout reached the prompt grains once.
+        var arm = AllocatorArm.Parse(name);
+        var settings = arm.Apply(Tiny(seed, TempFolder(), trainPrompts: 12) with { Arm = arm.Name }).WithRolloutBudget(80);
+        var metrics = await new ArithmeticRun(fixture.Client, settings).RunAsync();
+        var run = (await fixture.Client.GetGrain<ITrainingRunGrain>(settings.RunId).GetSnapshotAsync())!;
+
+        int perIteration = (settings.BatchSize * settings.Stage1Samples) + settings.Budget;
+        Assert.Equal(RunPhase.Completed, run.Phase);
+        Assert.All(run.History, h => Assert.InRange(h.Attempts, 1, perIteration));
+        Assert.True(run.Samples >= 80 && run.Samples - run.History[^1].Attempts < 80, $"{run.Samples} rollouts in {run.History.Count} iterations");
+        Assert.Equal(run.History.Select(h => h.Iteration), metrics.Skip(1).Select(m => m.Iteration));
+        Assert.All(run.History, h => Assert.True(h.Rounds >= 1));
+        Assert.NotNull(metrics[^1].EvalAccuracy);
+
+        // The seed is this test's own, so is the prompt set: its grains hold exactly this run's rollouts.
+        long recorded = 0;
+        for (int i = 0; i < settings.TrainPrompts; i++)
+        {
+            var prompt = await fixture.Client.GetGrain<IPromptGrain>($"{settings.PromptSet}-{i:D5}").GetSnapshotAsync();
+            recorded += prompt!.Statistics.Attempts;
+        }
+
+        Assert.Equal(run.Samples, recorded);
+    }
+
     [Fact]
     public async Task ReusedEstimatesSkipStageOne()
     {

@@ -70,15 +70,51 @@ public sealed class ExperimentReportTests
 
         // gvm: (2000 + 5000) / 2 = 3500; paired speed-up 14000 / 7000 = 2.00.
         string percent(double v) => v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
-        Assert.StartsWith($"| gvm | 1 2 | {percent(0.5)} | {percent(0.725)} [{percent(0.7)}, {percent(0.75)}] | {percent(0.735)} | 3500 [2000, 5000] | 2/2 | 2.00× [2.00, 2.00] |", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith($"| gvm | 1 2 | {percent(0.5)} | {percent(0.725)} [{percent(0.7)}, {percent(0.75)}] | {percent(0.735)} | 3500 [2000, 5000] | 2/2 | ≥ 2.00× [2.00, 2.00] |", lines[3], StringComparison.Ordinal);
     }
 
     [Fact]
-    public void MeanCurvesMatchEvaluationsByIndex()
+    public void MeanCurvesAverageEachSeedsLatestEvaluationOnACommonGrid()
     {
+        // Seed 1 evaluates at 0, 1500, 3100 rollouts; seed 2 at 0, 1700, 2900, 4000. The grid is
+        // every x up to 3100 (seed 1's end): at 1500 seed 2 still counts its start (0.6), at 1700
+        // seed 1 counts its 1500 point, and so on.
         var a = ExperimentRun.From("ada", 1, [M(0, 0, 0.4), M(2, 1500, 0.6), M(4, 3100, 0.8)], 0.9);
-        var b = ExperimentRun.From("ada", 2, [M(0, 0, 0.6), M(2, 1700, 0.6), M(4, 2900, 0.6), M(6, 4000, 0.7)], 0.9);
-        Assert.Equal([(0L, 0.5), (1600L, 0.6), (3000L, 0.7)], ExperimentReport.MeanCurve([a, b], byIteration: false));
-        Assert.Equal([(0L, 0.5), (2L, 0.6), (4L, 0.7)], ExperimentReport.MeanCurve([a, b], byIteration: true));
+        var b = ExperimentRun.From("ada", 2, [M(0, 0, 0.6), M(2, 1700, 0.7), M(4, 2900, 0.5), M(6, 4000, 0.7)], 0.9);
+        var curve = ExperimentReport.MeanCurve([a, b], byIteration: false);
+        Assert.Equal([0L, 1500L, 1700L, 2900L, 3100L], curve.Select(p => p.X));
+        Assert.Equal([0.5, 0.6, 0.65, 0.55, 0.65], curve.Select(p => Math.Round(p.Accuracy, 12)));
+        Assert.Equal([(0L, 0.5), (2L, 0.65), (4L, 0.65)], ExperimentReport.MeanCurve([a, b], byIteration: true).Select(p => (p.X, Math.Round(p.Accuracy, 12))));
+    }
+
+    [Fact]
+    public void RunsAreReadBackFromTheirFolders()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"gvm-experiment-{Guid.NewGuid():N}");
+        try
+        {
+            WriteRun(folder, "gvm-s2", [M(0, 0, 0.5), M(1, 1024, 0.72)]);
+            WriteRun(folder, "uniform-s2", [M(0, 0, 0.5), M(1, 1024, 0.6), M(2, 2048, 0.71)]);
+            WriteRun(folder, "gvm-chunk-s1", [M(0, 0, 0.4), M(1, 8192, 0.75)]);
+            Directory.CreateDirectory(Path.Combine(folder, "notes"));
+
+            var runs = ExperimentReport.Read(folder, target: 0.7);
+            Assert.Equal([("uniform", 2, (long?)2048), ("gvm", 2, 1024), ("gvm-chunk", 1, 8192)], runs.Select(r => (r.Arm, r.Seed, r.RolloutsToTarget)));
+            Assert.Throws<ArgumentException>(() => ExperimentReport.Read(Path.Combine(folder, "notes"), 0.7));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void WriteRun(string folder, string name, IterationMetrics[] metrics)
+    {
+        Directory.CreateDirectory(Path.Combine(folder, name));
+        using var run = new RunFolder(Path.Combine(folder, name));
+        foreach (var m in metrics)
+        {
+            run.Record(m, new int[8]);
+        }
     }
 }

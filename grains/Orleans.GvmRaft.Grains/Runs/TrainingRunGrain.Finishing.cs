@@ -1,0 +1,68 @@
+using Orleans.GvmRaft.Allocation;
+using Orleans.GvmRaft.Index;
+using Orleans.GvmRaft.Prompts;
+
+namespace Orleans.GvmRaft.Runs;
+
+/// <summary>The end of an iteration: the update, the prompt index, and the iteration's summary in the run's history.</summary>
+public sealed partial class TrainingRunGrain
+{
+    private async Task FinishIterationAsync(RunConfig config, int iteration)
+    {
+        var estimate = await Queue.GetProgressAsync(iteration, RolloutStage.Estimate);
+        var sample = await Queue.GetProgressAsync(iteration, RolloutStage.Sample);
+        bool evaluate = iteration % config.EvalEvery == 0
+            || config.IsComplete(iteration, state.State.Samples + estimate.Attempts + sample.Attempts);
+        var update = await Trainer.UpdateAsync(iteration, evaluate);
+        await IndexAsync(iteration, state.State.Batch!, state.State.LastAllocation!);
+
+        var plan = state.State.LastAllocation!;
+        var counts = await IterationCountsAsync(iteration);
+        int equalRewards = counts.Values.Count(c => !DynamicSampling.IsInformative(c.Drawn, c.Accepted));
+        int reused = state.State.Stage1Counts!.Count(n => n != config.Stage1Samples);
+        await CommitAsync(c =>
+        {
+            c.Samples += estimate.Attempts + sample.Attempts;
+            c.History.Add(new IterationSummary(
+                iteration,
+                plan.PromptIds.Length,
+                config.Budget,
+                plan.Samples.Count(n => n > 0),
+                plan.Samples.Length == 0 ? 0 : plan.Samples.Max(),
+                plan.Outcome,
+                clock.GetUtcNow(),
+                AllocationHistogram.Count(plan.Samples),
+                estimate.Attempts + sample.Attempts,
+                estimate.Acceptances + sample.Acceptances,
+                c.Samples,
+                update.EvalAccuracy,
+                update.Loss,
+                c.Seconds,
+                reused,
+                c.Round,
+                equalRewards));
+            c.FinishedIterations = iteration;
+            c.PolicyVersion = update.Version;
+            c.Step = IterationStep.PickBatch;
+            c.Batch = null;
+            c.Stage1Counts = null;
+            c.Round = 0;
+            c.RoundSamples = null;
+        });
+    }
+
+    // The run's index for `gvm prompts top`: one snapshot per prompt of the batch, one write per shard.
+    private async Task IndexAsync(int iteration, string[] batch, IterationAllocation plan)
+    {
+        var snapshots = await BoundedFanOut.RunAsync(batch.Length, _maxConcurrentCalls, i => grains.GetGrain<IPromptGrain>(batch[i]).GetSnapshotAsync());
+        var entries = batch.Select((id, i) => new PromptIndexEntry(
+            id,
+            iteration,
+            plan.Samples[i],
+            snapshots[i]?.LatestEstimate?.AcceptRate ?? 0,
+            snapshots[i]?.LatestEstimate?.GradNorm ?? 0,
+            snapshots[i]?.Statistics.SamplesSpent ?? 0));
+        await Task.WhenAll(entries.GroupBy(e => PromptIndex.ShardOf(e.PromptId))
+            .Select(g => grains.GetGrain<IPromptIndexGrain>(PromptIndex.ShardKey(RunId, g.Key)).UpsertAsync([.. g])));
+    }
+}
