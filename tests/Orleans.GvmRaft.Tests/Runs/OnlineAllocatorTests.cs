@@ -1,5 +1,4 @@
 using Orleans.GvmRaft.Client.External;
-using Orleans.GvmRaft.Client.Import;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
@@ -14,7 +13,7 @@ namespace Orleans.GvmRaft.Tests.Runs;
 [Collection(ClusterCollection.Name)]
 public sealed class OnlineAllocatorTests(ClusterFixture fixture)
 {
-    private static readonly PolicySettings External = new(Preset: PolicySettings.External);
+    private static readonly PolicySettings External = ScriptedRuns.External;
 
     [Fact]
     public async Task AdaDrawsRoundsOnlyForPromptsWithoutSignalUntilTheyHaveIt()
@@ -127,20 +126,8 @@ public sealed class OnlineAllocatorTests(ClusterFixture fixture)
 
     private IPromptGrain Prompt(string id) => fixture.Client.GetGrain<IPromptGrain>(id);
 
-    private async Task<(string Set, string[] Ids)> ImportAsync(int count)
-    {
-        string prefix = Guid.NewGuid().ToString("N")[..12];
-        string[] ids = [.. Enumerable.Range(0, count).Select(i => $"{prefix}-{i}")];
-        await new PromptImporter(fixture.Client).ImportAsync([.. ids.Select(id => new PromptDefinition(id, $"problem {id}", "1", VerifierKinds.Exact))], set: $"set-{prefix}");
-        return ($"set-{prefix}", ids);
-    }
+    private Task<(string Set, string[] Ids)> ImportAsync(int count) => ScriptedRuns.ImportAsync(fixture.Client, count);
 
-    private async Task<RunSnapshot> RunAsync(RunConfig config, Func<RolloutWorkItem, PromptDefinition, ItemResults> rollouts)
-    {
-        string runId = $"run-{Guid.NewGuid():N}";
-        var run = fixture.Client.GetGrain<ITrainingRunGrain>(runId);
-        await run.CreateAsync(config);
-        await run.StartAsync();
-        return await new ExternalWorker(fixture.Client, runId, rollouts).RunAsync().WaitAsync(TimeSpan.FromMinutes(1));
-    }
+    private Task<RunSnapshot> RunAsync(RunConfig config, Func<RolloutWorkItem, PromptDefinition, ItemResults> rollouts) =>
+        ScriptedRuns.RunAsync(fixture.Client, config, rollouts);
 }
