@@ -73,23 +73,27 @@ public static class ExperimentReport
     /// <exception cref="ArgumentException">The folder holds no run folder of a known arm.</exception>
     public static List<ExperimentRun> Read(string folder, double target)
     {
+        // Arms in their listed order, each arm's seeds in order: the order the experiment runs them in reports.
         var runs = new List<ExperimentRun>();
         foreach (var arm in AllocatorArm.All)
         {
             var seeds = Directory.Exists(folder) ? Directory.GetDirectories(folder, $"{arm.Name}-s*") : [];
+            var found = new List<ExperimentRun>();
             foreach (string runFolder in seeds)
             {
                 string metrics = Path.Combine(runFolder, "metrics.jsonl");
                 if (int.TryParse(Path.GetFileName(runFolder).AsSpan(arm.Name.Length + 2), NumberStyles.None, CultureInfo.InvariantCulture, out int seed) && File.Exists(metrics))
                 {
                     var lines = File.ReadLines(metrics).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<IterationMetrics>(l, Json)!).ToList();
-                    runs.Add(ExperimentRun.From(arm.Name, seed, lines, target));
+                    found.Add(ExperimentRun.From(arm.Name, seed, lines, target));
                 }
             }
+
+            runs.AddRange(found.OrderBy(r => r.Seed));
         }
 
         return runs.Count > 0
-            ? [.. runs.OrderBy(r => AllocatorArm.All.ToList().FindIndex(a => a.Name == r.Arm)).ThenBy(r => r.Seed)]
+            ? runs
             : throw new ArgumentException($"{folder} holds no run folder of an arm ({AllocatorArm.Names}) with a metrics.jsonl.");
     }
 

@@ -13,8 +13,6 @@ namespace Orleans.GvmRaft.Tests.Runs;
 [Collection(ClusterCollection.Name)]
 public sealed class OnlineAllocatorTests(ClusterFixture fixture)
 {
-    private static readonly PolicySettings External = ScriptedRuns.External;
-
     [Fact]
     public async Task AdaDrawsRoundsOnlyForPromptsWithoutSignalUntilTheyHaveIt()
     {
@@ -23,7 +21,7 @@ public sealed class OnlineAllocatorTests(ClusterFixture fixture)
         // draws rounds 1, 2 and 3 of 4 each and then has both kinds. 28 of the 40 are left unspent.
         var (set, ids) = await ImportAsync(3);
         var final = await RunAsync(
-            new RunConfig(Allocator: AllocatorKind.Ada, Budget: 40, BatchSize: 3, Stage1Samples: 4, RoundSamples: 4, EnoughAccepted: 2, Iterations: 1, PromptSet: set, Policy: External),
+            new RunConfig(Allocator: AllocatorKind.Ada, Budget: 40, BatchSize: 3, Stage1Samples: 4, RoundSamples: 4, EnoughAccepted: 2, Iterations: 1, PromptSet: set, Policy: ScriptedRuns.External),
             (item, _) =>
             {
                 int index = Array.IndexOf(ids, item.PromptId);
@@ -53,7 +51,7 @@ public sealed class OnlineAllocatorTests(ClusterFixture fixture)
         // → 8 + 8, then the last 4 split 2 + 2.
         var (set, _) = await ImportAsync(2);
         var final = await RunAsync(
-            new RunConfig(Allocator: AllocatorKind.Ada, Budget: 20, BatchSize: 2, Stage1Samples: 2, RoundSamples: 8, Iterations: 1, PromptSet: set, Policy: External),
+            new RunConfig(Allocator: AllocatorKind.Ada, Budget: 20, BatchSize: 2, Stage1Samples: 2, RoundSamples: 8, Iterations: 1, PromptSet: set, Policy: ScriptedRuns.External),
             (item, _) => ExternalWorker.Results(item, new int[item.Count], []));
 
         var items = await fixture.Client.GetGrain<IRolloutQueueGrain>(final.RunId).GetItemsAsync(1, RolloutStage.Sample);
@@ -70,7 +68,7 @@ public sealed class OnlineAllocatorTests(ClusterFixture fixture)
         // of the batch is dropped; the refill budget N = 8 pays for two fresh groups, then it is spent.
         var (set, ids) = await ImportAsync(10);
         var final = await RunAsync(
-            new RunConfig(Algorithm: TrainingAlgorithm.Grpo, Allocator: AllocatorKind.Dapo, Budget: 8, BatchSize: 4, Stage1Samples: 4, Iterations: 1, PromptSet: set, Policy: External),
+            new RunConfig(Algorithm: TrainingAlgorithm.Grpo, Allocator: AllocatorKind.Dapo, Budget: 8, BatchSize: 4, Stage1Samples: 4, Iterations: 1, PromptSet: set, Policy: ScriptedRuns.External),
             (item, _) => ExternalWorker.Results(item, new int[item.Count], []));
 
         var queue = fixture.Client.GetGrain<IRolloutQueueGrain>(final.RunId);
@@ -93,7 +91,7 @@ public sealed class OnlineAllocatorTests(ClusterFixture fixture)
         // nothing is refilled and the refill budget stays unspent.
         var (set, _) = await ImportAsync(8);
         var final = await RunAsync(
-            new RunConfig(Algorithm: TrainingAlgorithm.Grpo, Allocator: AllocatorKind.Dapo, Budget: 16, BatchSize: 4, Stage1Samples: 4, Iterations: 2, PromptSet: set, Policy: External),
+            new RunConfig(Algorithm: TrainingAlgorithm.Grpo, Allocator: AllocatorKind.Dapo, Budget: 16, BatchSize: 4, Stage1Samples: 4, Iterations: 2, PromptSet: set, Policy: ScriptedRuns.External),
             (item, _) => ExternalWorker.Results(item, [1, .. new int[item.Count - 1]], []));
 
         Assert.All(final.History, h => Assert.Equal((4, 16, 0), (h.Prompts, h.Attempts, h.EqualRewardGroups)));
@@ -107,7 +105,7 @@ public sealed class OnlineAllocatorTests(ClusterFixture fixture)
         // long before its 50 iterations.
         var (set, _) = await ImportAsync(2);
         var final = await RunAsync(
-            new RunConfig(Allocator: AllocatorKind.Uniform, Budget: 6, BatchSize: 2, Stage1Samples: 2, Iterations: 50, MaxRollouts: 25, PromptSet: set, Policy: External),
+            new RunConfig(Allocator: AllocatorKind.Uniform, Budget: 6, BatchSize: 2, Stage1Samples: 2, Iterations: 50, MaxRollouts: 25, PromptSet: set, Policy: ScriptedRuns.External),
             (item, _) => ExternalWorker.Results(item, new int[item.Count], []));
 
         Assert.Equal((RunPhase.Completed, 3, 30L), (final.Phase, final.History.Count, final.Samples));

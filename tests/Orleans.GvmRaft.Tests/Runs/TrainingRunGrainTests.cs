@@ -13,8 +13,6 @@ namespace Orleans.GvmRaft.Tests.Runs;
 [Collection(ClusterCollection.Name)]
 public sealed class TrainingRunGrainTests(ClusterFixture fixture)
 {
-    private static readonly PolicySettings External = ScriptedRuns.External;
-
     [Fact]
     public async Task AllocatesFromTheStageOneEstimatesAndTellsEachPrompt()
     {
@@ -22,7 +20,7 @@ public sealed class TrainingRunGrainTests(ClusterFixture fixture)
         // measured: weights 1 : 3 : 0 of N = 8 → 2, 6, 0. Stage 2 accepts nothing.
         var (set, ids) = await ImportAsync(3);
         double[][] norms = [[1, 1, 1, 1], [2, 4, 3, 3], []];
-        var final = await RunAsync(new RunConfig(Budget: 8, BatchSize: 3, Stage1Samples: 8, Iterations: 1, PromptSet: set, Policy: External), (item, _) =>
+        var final = await RunAsync(new RunConfig(Budget: 8, BatchSize: 3, Stage1Samples: 8, Iterations: 1, PromptSet: set, Policy: ScriptedRuns.External), (item, _) =>
             item.Stage == RolloutStage.Estimate
                 ? ExternalWorker.Results(item, [1, 1, 1, 1, 0, 0, 0, 0], norms[Array.IndexOf(ids, item.PromptId)])
                 : ExternalWorker.Results(item, new int[item.Count], []));
@@ -49,7 +47,7 @@ public sealed class TrainingRunGrainTests(ClusterFixture fixture)
     {
         var (set, ids) = await ImportAsync(3);
         var final = await RunAsync(
-            new RunConfig(Allocator: AllocatorKind.Uniform, Budget: 10, BatchSize: 3, Stage1Samples: 2, Iterations: 1, PromptSet: set, Policy: External),
+            new RunConfig(Allocator: AllocatorKind.Uniform, Budget: 10, BatchSize: 3, Stage1Samples: 2, Iterations: 1, PromptSet: set, Policy: ScriptedRuns.External),
             (item, _) => ExternalWorker.Results(item, [.. Enumerable.Repeat(item.PromptId == ids[0] ? 1 : 0, item.Count)], item.PromptId == ids[0] && item.Stage == RolloutStage.Estimate ? [5.0, 5.0] : []));
         var items = await fixture.Client.GetGrain<IRolloutQueueGrain>(final.RunId).GetItemsAsync(1, RolloutStage.Sample);
         Assert.Equal([3, 3, 4], items.Select(i => i.Count).Order());
@@ -62,7 +60,7 @@ public sealed class TrainingRunGrainTests(ClusterFixture fixture)
         // B = 4 of a set of 6, n0 = 2, N = 6: 14 responses per iteration; half of them accepted.
         var (set, _) = await ImportAsync(6);
         var final = await RunAsync(
-            new RunConfig(Budget: 6, BatchSize: 4, Stage1Samples: 2, Iterations: 3, PromptSet: set, Policy: External),
+            new RunConfig(Budget: 6, BatchSize: 4, Stage1Samples: 2, Iterations: 3, PromptSet: set, Policy: ScriptedRuns.External),
             (item, _) => ExternalWorker.Results(item, [.. Enumerable.Range(0, item.Count).Select(k => k % 2)], item.Stage == RolloutStage.Estimate ? [1.0] : []));
 
         Assert.Equal([1, 2, 3], final.History.Select(h => h.Iteration));
@@ -79,7 +77,7 @@ public sealed class TrainingRunGrainTests(ClusterFixture fixture)
         var (set, _) = await ImportAsync(4);
         string runId = $"run-{Guid.NewGuid():N}";
         var run = fixture.Client.GetGrain<ITrainingRunGrain>(runId);
-        await run.CreateAsync(new RunConfig(Budget: 4, BatchSize: 2, Stage1Samples: 2, Iterations: 3, PromptSet: set, Policy: External));
+        await run.CreateAsync(new RunConfig(Budget: 4, BatchSize: 2, Stage1Samples: 2, Iterations: 3, PromptSet: set, Policy: ScriptedRuns.External));
         await run.StartAsync();
         var worker = new ExternalWorker(fixture.Client, runId, (item, _) => ExternalWorker.Results(item, new int[item.Count], []));
         while ((await run.GetSnapshotAsync())!.CompletedIterations < 1)
