@@ -92,6 +92,8 @@ public static class GvmSiloHosting
         services.AddValidatedOptions<PromptGrainOptions>(configuration);
         services.AddValidatedOptions<CoordinatorOptions>(configuration);
         services.AddValidatedOptions<RolloutQueueOptions>(configuration);
+        services.AddValidatedOptions<PromptTable.PromptTableOptions>(configuration);
+        services.TryAddSingleton<Catalog.IPromptCatalog, Catalog.GrainPromptCatalog>();
         // The run grain's drive reminder ticks faster than Orleans' default minimum (see RevivePeriod).
         services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TrainingRunGrain.RevivePeriod);
         services.AddPlacementFilter<WorkerPlacementFilterStrategy, WorkerPlacementFilterDirector>(ServiceLifetime.Singleton);

@@ -50,7 +50,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             bool worker = options.SiloName != ControlSilo;
             // Memory storage behind a wrapper that fails the writes a test arms (Commit/).
-            foreach (string name in new[] { GvmStorage.Prompts, GvmStorage.Runs })
+            foreach (string name in new[] { GvmStorage.Prompts, GvmStorage.PromptRows, GvmStorage.Runs })
             {
                 silo.AddMemoryGrainStorage($"inner-{name}");
                 silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) => new FaultInjectingStorage(services.GetRequiredKeyedService<IGrainStorage>($"inner-{name}")));

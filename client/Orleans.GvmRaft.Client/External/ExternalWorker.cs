@@ -15,15 +15,17 @@ namespace Orleans.GvmRaft.Client.External;
 /// <param name="rollouts">Draws an item's responses: its report and, for the trainer, its responses.</param>
 /// <param name="workerId">The id its leases carry.</param>
 /// <param name="claimSize">Items claimed at once.</param>
+/// <param name="poll">How long it waits before looking again when there was no work (default 20 ms).</param>
 public sealed class ExternalWorker(
     IGrainFactory grains,
     string runId,
     Func<RolloutWorkItem, PromptDefinition, ItemResults> rollouts,
     string workerId = "external",
-    int claimSize = 32)
+    int claimSize = 32,
+    TimeSpan? poll = null)
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
-    private readonly Dictionary<string, PromptDefinition> _definitions = new(StringComparer.Ordinal);
+    private readonly TimeSpan _poll = poll ?? TimeSpan.FromMilliseconds(20);
+    private readonly PromptDefinitionCache _definitions = new(grains);
 
     /// <summary>Items completed with this worker's results.</summary>
     public int Completed { get; private set; }
@@ -45,7 +47,7 @@ public sealed class ExternalWorker(
 
             if (!worked)
             {
-                await Task.Delay(Poll, cancellationToken);
+                await Task.Delay(_poll, cancellationToken);
             }
         }
     }
@@ -57,11 +59,12 @@ public sealed class ExternalWorker(
         bool worked = false;
         while (await queue.ClaimAsync(workerId, claimSize) is { Length: > 0 } leases)
         {
+            await _definitions.LoadAsync(leases.Select(l => l.Item.PromptId));
             var results = new ItemResults[leases.Length];
             for (int i = 0; i < leases.Length; i++)
             {
                 var item = leases[i].Item;
-                results[i] = rollouts(item, await DefinitionAsync(item.PromptId));
+                results[i] = rollouts(item, _definitions[item.PromptId]);
             }
 
             var dispositions = await queue.CompleteManyAsync(workerId, results);
@@ -83,17 +86,5 @@ public sealed class ExternalWorker(
         // No tokens: an external policy's responses live outside the cluster; the rewards are what the trainer counts.
         var responses = new RolloutResponses(item.ItemId, item.PromptId, [], [.. rewards.Select(_ => Array.Empty<int>())], rewards);
         return new ItemResults(item.ItemId, report, responses);
-    }
-
-    private async Task<PromptDefinition> DefinitionAsync(string promptId)
-    {
-        if (!_definitions.TryGetValue(promptId, out var definition))
-        {
-            definition = await grains.GetGrain<IPromptGrain>(promptId).GetDefinitionAsync()
-                ?? throw new InvalidOperationException($"work item names unknown prompt '{promptId}'.");
-            _definitions[promptId] = definition;
-        }
-
-        return definition;
     }
 }

@@ -5,62 +5,96 @@ using Orleans.GvmRaft.Prompts;
 
 namespace Orleans.GvmRaft.Client.Import;
 
-/// <summary><c>gvm import FILE</c>: loads a JSONL prompt set into the cluster, all or nothing.</summary>
+/// <summary>
+/// <c>gvm import FILE</c>: loads a JSONL prompt set into the cluster. The whole file is checked
+/// first (its lines, then every id against what is stored), so a bad line or a conflicting
+/// definition writes nothing; then the prompts are written in large batches.
+/// </summary>
 public static class ImportCommand
 {
+    // Conflicts listed by line before the rest is summarised.
+    private const int ConflictsShown = 10;
+
     /// <summary>Builds the command.</summary>
     public static Command Create(ClusterOptionsBinder cluster)
     {
         var file = new Argument<string>("FILE") { Description = "JSONL prompt set: id (optional), problem or prompt, answer, verifier (optional: exact, math, gsm8k)." };
         var set = new Option<string?>("--set") { Description = "Also add the prompts to this prompt set, which runs draw their batches from." };
-        var command = new Command("import", "Import a prompt set; a bad line stops the import before anything is written.") { file, set };
+        var command = new Command("import", "Import a prompt set; a bad line or a conflicting prompt stops the import before anything is written, and an interrupted import can be run again.") { file, set };
         command.SetAction(async (result, cancellationToken) =>
         {
             string path = result.GetValue(file)!;
+            string? setName = result.GetValue(set);
             var error = result.InvocationConfiguration.Error;
+            int written = 0;
             try
             {
                 var summary = await ConsoleProgress.RunAsync(error, async progress =>
                 {
-                    var prompts = ReadWithProgress(path, progress);
+                    var (prompts, lines) = ReadWithProgress(path, progress);
                     await using var connection = await cluster.ConnectAsync(result, cancellationToken);
                     var tasks = new Dictionary<string, Spectre.Console.ProgressTask>();
-                    return await new PromptImporter(connection.Client).ImportAsync(
-                        prompts,
-                        (phase, done, total) =>
+                    void OnProgress(string phase, int done, int total)
+                    {
+                        if (!tasks.TryGetValue(phase, out var task))
                         {
-                            if (!tasks.TryGetValue(phase, out var task))
-                            {
-                                task = tasks[phase] = progress.AddTask(phase, maxValue: Math.Max(1, total));
-                            }
+                            task = tasks[phase] = progress.AddTask(phase, maxValue: Math.Max(1, total));
+                        }
 
-                            task.Value = done;
-                        },
-                        cancellationToken,
-                        result.GetValue(set));
+                        task.Value = done;
+                        written = phase == "importing" ? done : written;
+                    }
+
+                    var importer = new PromptImporter(connection.Client);
+                    var conflicts = await importer.FindConflictsAsync(prompts, OnProgress, cancellationToken);
+                    if (conflicts.Count > 0)
+                    {
+                        throw Conflicts(path, prompts, lines, conflicts);
+                    }
+
+                    return await importer.WriteAsync(prompts, OnProgress, cancellationToken, setName);
                 });
                 result.InvocationConfiguration.Output.WriteLine(
                     $"imported {summary.Created + summary.Unchanged} prompts from {path}: {summary.Created} new, {summary.Unchanged} already present"
-                    + (result.GetValue(set) is { } name ? $"; prompt set '{name}' holds them." : "."));
+                    + (setName is { } name ? $"; prompt set '{name}' holds them." : "."));
                 return 0;
             }
-            catch (Exception e) when (e is InputFileException or FileNotFoundException or IOException or PromptConflictException or ClusterUnavailableException or ArgumentException)
+            catch (Exception e) when (e is InputFileException or FileNotFoundException or IOException or PromptConflictException or ClusterUnavailableException or ArgumentException or OperationCanceledException)
             {
                 error.WriteLine($"gvm import: {e.Message}");
-                error.WriteLine("gvm import: nothing was imported.");
+                error.WriteLine(written == 0
+                    ? "gvm import: nothing was imported."
+                    : $"gvm import: the first {written:N0} prompts were written before it stopped; run the same import again to finish (stored prompts are left as they are).");
                 return e is ClusterUnavailableException ? 3 : 2;
             }
         });
         return command;
     }
 
-    private static List<PromptDefinition> ReadWithProgress(string path, Spectre.Console.ProgressContext progress)
+    private static InputFileException Conflicts(string path, List<PromptDefinition> prompts, List<int> lines, List<string> conflicts)
+    {
+        var lineOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < prompts.Count; i++)
+        {
+            lineOf[prompts[i].Id] = lines[i];
+        }
+
+        var ordered = conflicts.Select(id => (Line: lineOf[id], Id: id)).OrderBy(c => c.Line).ToList();
+        var shown = ordered.Take(ConflictsShown).Select(c => $"  line {c.Line}: prompt '{c.Id}' is already stored with a different text, answer or verifier");
+        string more = ordered.Count > ConflictsShown ? $"\n  … and {ordered.Count - ConflictsShown} more" : "";
+        return new InputFileException(
+            path,
+            ordered[0].Line,
+            $"{ordered.Count} prompt(s) conflict with stored prompts (their statistics belong to those; give the new ones other ids):\n{string.Join('\n', shown)}{more}");
+    }
+
+    private static (List<PromptDefinition> Prompts, List<int> Lines) ReadWithProgress(string path, Spectre.Console.ProgressContext progress)
     {
         long size = path != "-" && File.Exists(path) ? new FileInfo(path).Length : 0;
         var reading = progress.AddTask("reading", maxValue: Math.Max(1, size));
         using var reader = JsonLines.Open(path);
-        var prompts = PromptFile.Read(reader, path, characters => reading.Value = Math.Min(characters, reading.MaxValue));
+        var read = PromptFile.ReadWithLines(reader, path, characters => reading.Value = Math.Min(characters, reading.MaxValue));
         reading.Value = reading.MaxValue;
-        return prompts;
+        return read;
     }
 }

@@ -13,9 +13,14 @@ namespace Orleans.GvmRaft.Client.Import;
 public static class PromptFile
 {
     /// <summary>Reads every prompt; the first bad line throws <see cref="InputFileException"/>.</summary>
-    public static List<PromptDefinition> Read(TextReader reader, string path, Action<long>? onCharacters = null)
+    public static List<PromptDefinition> Read(TextReader reader, string path, Action<long>? onCharacters = null) =>
+        ReadWithLines(reader, path, onCharacters).Prompts;
+
+    /// <summary><see cref="Read"/>, with the line each prompt came from (for errors found later, by line).</summary>
+    public static (List<PromptDefinition> Prompts, List<int> Lines) ReadWithLines(TextReader reader, string path, Action<long>? onCharacters = null)
     {
         var prompts = new List<PromptDefinition>();
+        var lines = new List<int>();
         var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
         JsonLines.ForEachObject(
             reader,
@@ -29,9 +34,10 @@ public static class PromptFile
                 }
 
                 prompts.Add(prompt);
+                lines.Add(line);
             },
             onCharacters);
-        return prompts;
+        return (prompts, lines);
     }
 
     /// <summary>

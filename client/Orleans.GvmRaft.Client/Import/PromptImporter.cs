@@ -1,19 +1,25 @@
+using Orleans.GvmRaft.Catalog;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.PromptSets;
 
 namespace Orleans.GvmRaft.Client.Import;
 
 /// <summary>
-/// Imports a validated prompt set all or nothing: every id is checked for a conflicting definition
-/// before anything is written, and if a write still fails, the prompts this import created are
-/// removed again.
+/// Imports a validated prompt set in two passes over the cluster's prompt catalog: first every
+/// prompt is checked against what is stored (a conflicting definition refuses the import before
+/// anything is written), then the prompts are written in large batches, each one transaction on
+/// the prompt table (no grain is activated per prompt). An import stopped half-way can be run
+/// again: prompts already stored are unchanged, and set membership converges.
 /// </summary>
-public sealed class PromptImporter(IGrainFactory grains, int maxConcurrentCalls = 256)
+/// <param name="grains">The cluster.</param>
+/// <param name="batchSize">Prompts per call (and per transaction).</param>
+public sealed class PromptImporter(IGrainFactory grains, int batchSize = 5_000)
 {
+    private IPromptCatalogGrain Catalog => grains.GetGrain<IPromptCatalogGrain>(0);
+
     /// <summary>
-    /// Imports <paramref name="prompts"/> and, when <paramref name="set"/> is given, adds them to
-    /// that prompt set (each prompt joins a set once, however often it is imported);
-    /// <paramref name="onProgress"/> hears (phase, done, total).
+    /// Checks, then writes <paramref name="prompts"/>, adding them to <paramref name="set"/> when
+    /// given; <paramref name="onProgress"/> hears (phase, done, total).
     /// </summary>
     /// <exception cref="PromptConflictException">Some id already holds a different prompt; nothing was written.</exception>
     public async Task<ImportSummary> ImportAsync(
@@ -22,90 +28,54 @@ public sealed class PromptImporter(IGrainFactory grains, int maxConcurrentCalls 
         CancellationToken cancellationToken = default,
         string? set = null)
     {
+        if (await FindConflictsAsync(prompts, onProgress, cancellationToken) is [var conflict, ..])
+        {
+            throw new PromptConflictException(conflict);
+        }
+
+        return await WriteAsync(prompts, onProgress, cancellationToken, set);
+    }
+
+    /// <summary>The ids of <paramref name="prompts"/> stored with a different definition (phase "checking").</summary>
+    public async Task<List<string>> FindConflictsAsync(IReadOnlyList<PromptDefinition> prompts, Action<string, int, int>? onProgress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        var conflicts = new List<string>();
+        await ForEachBatchAsync(prompts, "checking", onProgress, cancellationToken, async batch => conflicts.AddRange(await Catalog.FindConflictsAsync(batch)));
+        return conflicts;
+    }
+
+    /// <summary>
+    /// Writes checked prompts batch by batch, in file order (a set's order decides which prompts a
+    /// seeded run draws, so it must not depend on timing); phase "importing".
+    /// </summary>
+    public async Task<ImportSummary> WriteAsync(IReadOnlyList<PromptDefinition> prompts, Action<string, int, int>? onProgress = null, CancellationToken cancellationToken = default, string? set = null)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
         if (set is not null)
         {
             PromptSetLayout.ValidateName(set);
         }
 
-        var existing = await ForEachAsync(prompts, "checking", onProgress, cancellationToken, p => Grain(p).GetDefinitionAsync());
-        for (int i = 0; i < prompts.Count; i++)
-        {
-            if (existing[i] is { } current && current != prompts[i])
-            {
-                throw new PromptConflictException(prompts[i].Id);
-            }
-        }
-
-        var toCreate = prompts.Where((_, i) => existing[i] is null).ToList();
-        var created = new System.Collections.Concurrent.ConcurrentBag<string>();
-        try
-        {
-            await ForEachAsync(toCreate, "importing", onProgress, cancellationToken, async p =>
-            {
-                if (await Grain(p).DefineAsync(p, set) == DefineOutcome.Created)
-                {
-                    created.Add(p.Id);
-                }
-
-                return true;
-            });
-        }
-        catch
-        {
-            // Undo: a prompt created by this import has no rollouts yet, so forgetting it loses nothing.
-            await Task.WhenAll(created.Select(id => grains.GetGrain<IPromptGrain>(id).ForgetAsync()));
-            throw;
-        }
-
-        if (set is not null)
-        {
-            // The prompts created here joined the set as they were defined; the others join now.
-            var createdIds = created.ToHashSet(StringComparer.Ordinal);
-            await AddToSetAsync(prompts, createdIds, set, onProgress, cancellationToken);
-        }
-
-        return new ImportSummary(created.Count, prompts.Count - created.Count);
+        int created = 0;
+        await ForEachBatchAsync(prompts, "importing", onProgress, cancellationToken, async batch => created += (await Catalog.ImportAsync(batch, set)).Created);
+        return new ImportSummary(created, prompts.Count - created);
     }
 
-    // Joining first and appending after: a prompt that already joined is never appended twice.
-    private async Task AddToSetAsync(IReadOnlyList<PromptDefinition> prompts, HashSet<string> created, string set, Action<string, int, int>? onProgress, CancellationToken cancellationToken)
-    {
-        var existing = prompts.Where(p => !created.Contains(p.Id)).ToList();
-        var joined = await ForEachAsync(existing, $"adding to set {set}", onProgress, cancellationToken, p => Grain(p).JoinSetAsync(set));
-        var fresh = prompts.Where(p => created.Contains(p.Id)).Select(p => p.Id)
-            .Concat(existing.Where((_, i) => joined[i]).Select(p => p.Id)).ToArray();
-        var setGrain = grains.GetGrain<IPromptSetGrain>(set);
-        for (int start = 0; start < fresh.Length; start += PromptSetLayout.ShardSize)
-        {
-            await setGrain.AppendAsync(fresh[start..Math.Min(fresh.Length, start + PromptSetLayout.ShardSize)]);
-        }
-    }
-
-    private IPromptGrain Grain(PromptDefinition prompt) => grains.GetGrain<IPromptGrain>(prompt.Id);
-
-    private async Task<T[]> ForEachAsync<T>(
+    private async Task ForEachBatchAsync(
         IReadOnlyList<PromptDefinition> prompts,
         string phase,
         Action<string, int, int>? onProgress,
         CancellationToken cancellationToken,
-        Func<PromptDefinition, Task<T>> call)
+        Func<PromptDefinition[], Task> call)
     {
-        var results = new T[prompts.Count];
-        for (int start = 0; start < prompts.Count; start += maxConcurrentCalls)
+        onProgress?.Invoke(phase, 0, prompts.Count);
+        for (int start = 0; start < prompts.Count; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int end = Math.Min(prompts.Count, start + maxConcurrentCalls);
-            var wave = new Task<T>[end - start];
-            for (int i = start; i < end; i++)
-            {
-                wave[i - start] = call(prompts[i]);
-            }
-
-            var values = await Task.WhenAll(wave);
-            values.CopyTo(results, start);
+            int end = Math.Min(prompts.Count, start + batchSize);
+            await call([.. Enumerable.Range(start, end - start).Select(i => prompts[i])]);
             onProgress?.Invoke(phase, end, prompts.Count);
         }
-
-        return results;
     }
 }

@@ -81,6 +81,6 @@ public static class PromptsCommand
 
             return 0;
         });
-        return new Command("prompts", "Queries over all prompts of a run, and preset prompt sets.") { top, generate };
+        return new Command("prompts", "Queries over all prompts of a run, exports of a prompt set, and preset prompt sets.") { top, Export.ExportCommand.Create(cluster), generate };
     }
 }

@@ -9,54 +9,99 @@ using Orleans.GvmRaft.Runs;
 namespace Orleans.GvmRaft.Embedded.Bench;
 
 /// <summary>
-/// A pool of many prompts on a silo's storage: the import rate, the memory of the prompt grains
-/// it activates, the allocation solve over the whole pool, and iterations over batches drawn from
-/// it by a driven run (sample the batch, stage 1, allocate, stage 2, update, index), with a
-/// synthetic worker in place of the model, so every millisecond is the system's own.
+/// A pool of many prompts on a silo's storage: the bulk import, the solve over the whole pool,
+/// recording reports into prompts (cold: the report activates the prompt; warm: a second report),
+/// and iterations of a real driven run over batches drawn from the pool (sample the batch, stage 1,
+/// allocate, stage 2, update, index), its rollouts served by a synthetic worker, so every
+/// millisecond is the system's own.
 /// </summary>
 public sealed class PoolBenchmark(IGrainFactory grains, Action<string> log)
 {
-    private const int ImportChunk = 50_000;
+    // Prompts generated and imported per chunk, so the client never holds the whole pool.
+    private const int ImportChunk = 100_000;
 
-    /// <summary>One measured figure.</summary>
-    public sealed record Figure(string Name, double Value, string Unit);
+    // Reports recorded concurrently: a few claims' worth of results.
+    private const int RecordConcurrency = 4_096;
+
+    // Synthetic workers serving the driven run.
+    private const int Workers = 4;
 
     /// <summary>Runs the benchmark; <paramref name="prompts"/> in the pool, <paramref name="batch"/> per iteration.</summary>
-    public async Task<List<Figure>> RunAsync(int prompts, int batch, int iterations, CancellationToken cancellationToken)
+    public async Task<PoolResult> RunAsync(int prompts, int batch, int iterations, string storage, CancellationToken cancellationToken)
     {
-        var figures = new List<Figure>();
         string set = $"pool-{Guid.NewGuid():N}"[..13];
         var management = grains.GetGrain<IManagementGrain>(0);
-        var (heap0, activations0) = (Heap(), await management.GetTotalActivationCount());
+        int activations0 = await management.GetTotalActivationCount();
 
-        // Import in chunks, so the client never holds more than a chunk of definitions.
         var clock = Stopwatch.StartNew();
         var importer = new PromptImporter(grains);
         for (int start = 0; start < prompts; start += ImportChunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(ImportChunk, prompts - start);
-            var chunk = Enumerable.Range(start, count)
-                .Select(i => new PromptDefinition($"{set}-{i:D7}", $"{i % 97}+{i % 89}=", $"{(i % 97) + (i % 89)}", VerifierKinds.Exact))
-                .ToList();
-            await importer.ImportAsync(chunk, cancellationToken: cancellationToken, set: set);
+            await importer.ImportAsync([.. Enumerable.Range(start, count).Select(i => Prompt(set, i))], cancellationToken: cancellationToken, set: set);
             log($"imported {start + count:N0} of {prompts:N0} ({(start + count) / clock.Elapsed.TotalSeconds:N0} prompts/s)");
         }
 
         double importSeconds = clock.Elapsed.TotalSeconds;
-        figures.Add(new("import rate", prompts / importSeconds, "prompts/s"));
-        figures.Add(new("import time", importSeconds, "s"));
-        int activations = await management.GetTotalActivationCount() - activations0;
-        long heap = Heap() - heap0;
-        figures.Add(new("prompt grains active after the import", activations, "activations"));
-        figures.Add(new("managed heap per active grain", activations == 0 ? 0 : (double)heap / activations, "bytes"));
-        figures.Add(new("working set after the import", Environment.WorkingSet / 1048576.0, "MiB"));
+        int activationsAfterImport = await management.GetTotalActivationCount() - activations0;
+        long workingSetAfterImport = Environment.WorkingSet;
+        double solveMs = SolveMilliseconds(prompts);
 
-        figures.Add(new("GVM solve over the whole pool (median of 5)", SolveMilliseconds(prompts), "ms"));
+        int recorded = Math.Min(prompts, 100_000);
+        double cold = await RecordAsync(set, recorded, "cold", cancellationToken);
+        double warm = await RecordAsync(set, recorded, "warm", cancellationToken);
+        log($"recorded {recorded:N0} reports: {cold:N0}/s activating the prompts, {warm:N0}/s into active prompts");
 
-        // A real run driven by its grain over the pool, its rollouts served by a synthetic worker
-        // outside the cluster: every millisecond of an iteration is the system's own. The first
-        // iteration also prepares the run, so it is not timed.
+        var iterationMs = await DriveAsync(set, batch, iterations, cancellationToken);
+        return new PoolResult(
+            prompts,
+            batch,
+            storage,
+            Environment.ProcessorCount,
+            prompts / importSeconds,
+            importSeconds,
+            activationsAfterImport,
+            workingSetAfterImport,
+            solveMs,
+            recorded,
+            cold,
+            warm,
+            Median(iterationMs),
+            iterationMs,
+            Process.GetCurrentProcess().PeakWorkingSet64,
+            await management.GetTotalActivationCount());
+    }
+
+    private static PromptDefinition Prompt(string set, int i) =>
+        new($"{set}-{i:D7}", $"{i % 97}+{i % 89}=", $"{(i % 97) + (i % 89)}", VerifierKinds.Exact);
+
+    // One stage-1 report to each of the first `count` prompts, RecordConcurrency at a time, as the
+    // queue's shards send them; returns reports per second.
+    private async Task<double> RecordAsync(string set, int count, string pass, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task<PromptRecord>>(RecordConcurrency);
+        for (int i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var report = new RolloutReport($"bench-{pass}-{i}", $"{set}-record", 1, 0, RolloutStage.Estimate, 8, i % 9, [.. Enumerable.Repeat(1.5, i % 9)]);
+            inFlight.Add(grains.GetGrain<IPromptGrain>(Prompt(set, i).Id).RecordAsync(report));
+            if (inFlight.Count == RecordConcurrency)
+            {
+                await Task.WhenAll(inFlight);
+                inFlight.Clear();
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    // A real run driven by its grain over the pool, its rollouts served by a synthetic worker
+    // outside the cluster. The first iteration also prepares the run, so it is not timed.
+    private async Task<List<double>> DriveAsync(string set, int batch, int iterations, CancellationToken cancellationToken)
+    {
         string runId = $"{set}-run";
         var run = grains.GetGrain<ITrainingRunGrain>(runId);
         await run.CreateAsync(new RunConfig(
@@ -64,26 +109,28 @@ public sealed class PoolBenchmark(IGrainFactory grains, Action<string> log)
             PromptSet: set, Policy: new PolicySettings(Preset: PolicySettings.External)));
         await run.StartAsync();
         int logged = 0;
-        var final = await new ExternalWorker(grains, runId, SyntheticResults, claimSize: 256).RunAsync(
-            snapshot =>
+
+        // Four synthetic workers claiming 256 items at a time, each looking for work every 2 ms
+        // (the run looks every TickPeriod), so the time between a stage's work appearing and being
+        // done is the system's, not the harness's.
+        var workers = Enumerable.Range(0, Workers).Select(w => new ExternalWorker(
+            grains, runId, SyntheticResults, workerId: $"synthetic-{w}", claimSize: 256, poll: TimeSpan.FromMilliseconds(2)).RunAsync(
+            w > 0 ? null : snapshot =>
             {
                 for (; logged < snapshot.History.Count; logged++)
                 {
                     log($"iteration {snapshot.History[logged].Iteration} finished");
                 }
             },
-            cancellationToken);
+            cancellationToken)).ToList();
+        var final = (await Task.WhenAll(workers))[0];
         if (final.Phase != RunPhase.Completed)
         {
             throw new InvalidOperationException($"the benchmark run {final.Phase}: {final.LastError}");
         }
 
         var finished = final.History.Select(h => h.FinishedAt).ToList();
-        var iterationMs = finished.Zip(finished.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
-        figures.Add(new($"iteration of the driven run, wall time (median of {iterationMs.Count})", Median(iterationMs), "ms"));
-        figures.Add(new("working set at the end", Environment.WorkingSet / 1048576.0, "MiB"));
-        figures.Add(new("activations at the end", await management.GetTotalActivationCount(), "activations"));
-        return figures;
+        return [.. finished.Zip(finished.Skip(1), (a, b) => (b - a).TotalMilliseconds)];
     }
 
     // Results drawn from a fixed per-prompt acceptance rate, as a policy that does not learn.
@@ -118,14 +165,6 @@ public sealed class PoolBenchmark(IGrainFactory grains, Action<string> log)
     private static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
-
-    private static long Heap()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return GC.GetTotalMemory(forceFullCollection: true);
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

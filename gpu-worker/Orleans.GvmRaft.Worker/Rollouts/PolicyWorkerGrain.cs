@@ -32,7 +32,7 @@ public sealed class PolicyWorkerGrain(
     private readonly WorkerOptions _options = options.Value;
     private readonly DateTimeOffset _startedAt = clock.GetUtcNow();
     private readonly Dictionary<string, (long Version, LoadedPolicy Policy, RolloutExecutor Executor)> _policies = [];
-    private readonly Dictionary<string, PromptDefinition> _definitions = [];
+    private readonly PromptDefinitionCache _definitions = new(grains);
     private CompletionLedger? _ledger;
     private IGrainTimer? _timer;
     private long _items;
@@ -135,9 +135,10 @@ public sealed class PolicyWorkerGrain(
 
             var items = new List<RolloutWorkItem>(group.Count());
             var requests = new List<RolloutRequest>(items.Capacity);
+            await _definitions.LoadAsync(group.Select(l => l.Item.PromptId));
             foreach (var item in group.Select(l => l.Item))
             {
-                var prompt = await DefinitionAsync(item.PromptId);
+                var prompt = _definitions[item.PromptId];
                 if (LoadedPolicy.Unfit(policy.Directory, policy.Formatter, prompt.Id, prompt.Text, policy.Settings.MaxNewTokens) is { } reason)
                 {
                     // Sampling it would fail on every worker: say why, once, and let the run stop.
@@ -222,24 +223,6 @@ public sealed class PolicyWorkerGrain(
         _policies[runId] = (version, policy, executor);
         logger.LogInformation("worker {WorkerId}: loaded version {Version} of run {RunId} from {Location}", WorkerId, version, runId, checkpoint.Location);
         return executor;
-    }
-
-    private async Task<PromptDefinition> DefinitionAsync(string promptId)
-    {
-        if (!_definitions.TryGetValue(promptId, out var definition))
-        {
-            // Definitions never change, so the cache is only bounded, never invalidated.
-            if (_definitions.Count >= 100_000)
-            {
-                _definitions.Clear();
-            }
-
-            definition = await grains.GetGrain<IPromptGrain>(promptId).GetDefinitionAsync()
-                ?? throw new InvalidOperationException($"work item names unknown prompt '{promptId}'.");
-            _definitions[promptId] = definition;
-        }
-
-        return definition;
     }
 
     // A draw is reproducible from its first item and lease attempt, whichever worker makes it.

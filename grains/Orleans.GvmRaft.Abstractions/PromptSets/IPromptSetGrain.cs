@@ -6,8 +6,14 @@ namespace Orleans.GvmRaft.PromptSets;
 /// </summary>
 public interface IPromptSetGrain : IGrainWithStringKey
 {
-    /// <summary>Appends ids (the caller ensures each joins once: see <c>IPromptGrain.JoinSetAsync</c>); returns the new size.</summary>
+    /// <summary>
+    /// Appends ids (the caller ensures each joins once: see <c>IPromptGrain.JoinSetAsync</c>); returns
+    /// the new size. The same list appended again soon after (a repeated import batch) is ignored.
+    /// </summary>
     Task<long> AppendAsync(string[] promptIds);
+
+    /// <summary>Up to <paramref name="count"/> ids in set order from <paramref name="offset"/>.</summary>
+    Task<string[]> GetIdsAsync(long offset, int count);
 
     /// <summary>How many prompts the set holds.</summary>
     Task<long> GetCountAsync();

@@ -19,14 +19,14 @@ public interface IPromptGrain : IGrainWithStringKey
     /// <summary>Counts a batch of rollouts in; a report id seen before is a no-op. Invalid reports throw and change nothing.</summary>
     Task<ReportDisposition> RecordRolloutsAsync(RolloutReport report);
 
+    /// <summary>
+    /// <see cref="RecordRolloutsAsync"/>, answering with the prompt's estimate and samples spent
+    /// after the report (what the rollout queue keeps for the run).
+    /// </summary>
+    Task<PromptRecord> RecordAsync(RolloutReport report);
+
     /// <summary>The latest stage-1 estimate, or null when none was reported.</summary>
     Task<PromptEstimate?> GetEstimateAsync();
-
-    /// <summary>
-    /// Records the stage-2 count the coordinator allocated. It is written with the prompt's next
-    /// statistics write or on deactivation; the coordinator's persisted plan is the record of truth.
-    /// </summary>
-    Task AssignAllocationAsync(AllocationAssignment assignment);
 
     /// <summary>Records that the prompt belongs to <paramref name="set"/>; true the first time, false when it already did.</summary>
     Task<bool> JoinSetAsync(string set);

@@ -7,4 +7,5 @@ public sealed record PromptSnapshot(
     [property: Id(1)] PromptStatistics Statistics,
     [property: Id(2)] PromptEstimate? LatestEstimate,
     [property: Id(3)] AllocationAssignment? LastAllocation,
-    [property: Id(4)] IReadOnlyList<PromptHistoryEntry> History);
+    [property: Id(4)] IReadOnlyList<PromptHistoryEntry> History,
+    [property: Id(5)] IReadOnlyList<string>? Sets = null);

@@ -9,6 +9,8 @@ namespace Orleans.GvmRaft.Rollouts;
 /// <param name="CompletedBy">The worker whose results were recorded, once completed.</param>
 /// <param name="Drawn">Responses recorded.</param>
 /// <param name="Accepted">Accepted responses recorded.</param>
+/// <param name="Estimate">The prompt's stage-1 estimate as recording the results left it (what the run allocates from).</param>
+/// <param name="SamplesSpent">The prompt's lifetime samples as recording the results left them (what the run's index shows).</param>
 [GenerateSerializer, Immutable]
 public sealed record WorkItemRecord(
     [property: Id(0)] string ItemId,
@@ -18,4 +20,6 @@ public sealed record WorkItemRecord(
     [property: Id(4)] string? LeasedTo,
     [property: Id(5)] string? CompletedBy,
     [property: Id(6)] int Drawn,
-    [property: Id(7)] int Accepted);
+    [property: Id(7)] int Accepted,
+    [property: Id(8)] Prompts.PromptEstimate? Estimate = null,
+    [property: Id(9)] long SamplesSpent = 0);

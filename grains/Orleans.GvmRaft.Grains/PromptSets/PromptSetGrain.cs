@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Orleans.GvmRaft.PromptSets;
 
 /// <summary>A named prompt set: its size here, its ids in shards of <see cref="PromptSetLayout.ShardSize"/>.</summary>
@@ -6,6 +9,9 @@ public sealed class PromptSetGrain(
     [PersistentState("set", GvmStorage.Prompts)] IPersistentState<PromptSetState> state,
     IGrainFactory grains) : Grain, IPromptSetGrain
 {
+    // Enough to cover the batches of an import in flight when it was killed.
+    private const int RecentAppendWindow = 256;
+
     private string Name => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
@@ -16,6 +22,13 @@ public sealed class PromptSetGrain(
         foreach (string id in promptIds)
         {
             Prompts.PromptDefinition.ValidateId(id);
+        }
+
+        // An import repeated after a kill sends the batch it may already have appended.
+        string hash = AppendHash(promptIds);
+        if (state.State.RecentAppends.Contains(hash))
+        {
+            return state.State.Count;
         }
 
         // Shards first, then the size: a crash in between leaves ids past the size, which the
@@ -32,8 +45,39 @@ public sealed class PromptSetGrain(
             count += take;
         }
 
-        await state.CommitAsync(this, s => s.Count = count);
+        await state.CommitAsync(this, s =>
+        {
+            s.Count = count;
+            s.RecentAppends.Add(hash);
+            if (s.RecentAppends.Count > RecentAppendWindow)
+            {
+                s.RecentAppends.RemoveAt(0);
+            }
+        });
         return count;
+    }
+
+    /// <inheritdoc />
+    public async Task<string[]> GetIdsAsync(long offset, int count)
+    {
+        long size = state.State.Count;
+        if (offset < 0 || count < 0 || offset > size)
+        {
+            throw new ArgumentException($"prompt set '{Name}' holds {size} prompts; cannot read {count} from {offset}.");
+        }
+
+        long end = Math.Min(size, offset + count);
+        var ids = new List<string>((int)(end - offset));
+        for (long at = offset; at < end;)
+        {
+            long shard = at / PromptSetLayout.ShardSize;
+            int from = (int)(at % PromptSetLayout.ShardSize);
+            int take = (int)Math.Min(PromptSetLayout.ShardSize - from, end - at);
+            ids.AddRange(await Shard(shard).GetAsync([.. Enumerable.Range(from, take)]));
+            at += take;
+        }
+
+        return [.. ids];
     }
 
     /// <inheritdoc />
@@ -90,6 +134,18 @@ public sealed class PromptSetGrain(
         }
 
         return [.. order];
+    }
+
+    private static string AppendHash(string[] promptIds)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (string id in promptIds)
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(id));
+            sha.AppendData("\n"u8);
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset().AsSpan(0, 16));
     }
 
     private IPromptSetShardGrain Shard(long index) => grains.GetGrain<IPromptSetShardGrain>(PromptSetLayout.ShardKey(Name, index));

@@ -2,20 +2,17 @@ using Microsoft.Extensions.Options;
 
 namespace Orleans.GvmRaft.Prompts;
 
-/// <summary>One prompt: its definition and statistics, persisted on every change.</summary>
+/// <summary>
+/// One prompt: its definition and statistics, persisted on every change (on SQLite and PostgreSQL
+/// as one row of the prompt table, its writes grouped with other prompts' into one transaction).
+/// </summary>
 [Placement.ControlPlacementFilter]
 public sealed class PromptGrain(
-    [PersistentState("prompt", GvmStorage.Prompts)] IPersistentState<PromptState> state,
+    [PersistentState("prompt", GvmStorage.PromptRows)] IPersistentState<PromptState> state,
     IOptions<PromptGrainOptions> options) : Grain, IPromptGrain
 {
     private readonly int _reportIdWindow = options.Value.ReportIdWindow;
     private readonly int _historyLength = options.Value.HistoryLength;
-
-    // An allocation not yet written: it is persisted with the next statistics write or on
-    // deactivation rather than on its own, which halves the storage writes of an iteration.
-    // The coordinator's persisted plan is the record of truth for it, so nothing is lost if
-    // this silo dies first.
-    private bool _allocationUnsaved;
 
     private string PromptId => this.GetPrimaryKeyString();
 
@@ -72,14 +69,17 @@ public sealed class PromptGrain(
     }
 
     /// <inheritdoc />
-    public async Task<ReportDisposition> RecordRolloutsAsync(RolloutReport report)
+    public async Task<ReportDisposition> RecordRolloutsAsync(RolloutReport report) => (await RecordAsync(report)).Disposition;
+
+    /// <inheritdoc />
+    public async Task<PromptRecord> RecordAsync(RolloutReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         RequireDefined();
         report.Validate();
         if (state.State.RecentReportIds.Contains(report.ReportId))
         {
-            return ReportDisposition.Duplicate;
+            return Record(ReportDisposition.Duplicate);
         }
 
         await CommitAsync(s =>
@@ -89,11 +89,15 @@ public sealed class PromptGrain(
             {
                 s.LatestEstimate = NextEstimate(s.LatestEstimate, report);
             }
+            else
+            {
+                s.LastAllocation = NextAllocation(s.LastAllocation, report);
+            }
 
             AppendBounded(s.RecentReportIds, report.ReportId, _reportIdWindow);
             AppendBounded(s.History, PromptHistoryEntry.Of(report), _historyLength);
         });
-        return ReportDisposition.Applied;
+        return Record(ReportDisposition.Applied);
     }
 
     /// <inheritdoc />
@@ -101,29 +105,6 @@ public sealed class PromptGrain(
     {
         RequireDefined();
         return Task.FromResult(state.State.LatestEstimate);
-    }
-
-    /// <inheritdoc />
-    public Task AssignAllocationAsync(AllocationAssignment assignment)
-    {
-        ArgumentNullException.ThrowIfNull(assignment);
-        RequireDefined();
-        ArgumentOutOfRangeException.ThrowIfNegative(assignment.Samples);
-        state.State.LastAllocation = assignment;
-        _allocationUnsaved = true;
-        return Task.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_allocationUnsaved && state.State.Definition is not null)
-        {
-            await state.WriteStateAsync(cancellationToken);
-            _allocationUnsaved = false;
-        }
-
-        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -146,8 +127,19 @@ public sealed class PromptGrain(
         var s = state.State;
         return Task.FromResult(s.Definition is null
             ? null
-            : new PromptSnapshot(s.Definition, s.Statistics, s.LatestEstimate, s.LastAllocation, [.. s.History]));
+            : new PromptSnapshot(s.Definition, s.Statistics, s.LatestEstimate, s.LastAllocation, [.. s.History], [.. s.Sets]));
     }
+
+    private PromptRecord Record(ReportDisposition disposition) =>
+        new(disposition, state.State.LatestEstimate, state.State.Statistics.SamplesSpent);
+
+    // The allocation a prompt shows is what its stage-2 reports drew in the run's iteration (the
+    // run's plan and index hold every prompt's allocation, zeros included, so the coordinator
+    // does not write each prompt to tell it).
+    private static AllocationAssignment NextAllocation(AllocationAssignment? current, RolloutReport report) =>
+        current is not null && current.RunId == report.RunId && current.Iteration == report.Iteration
+            ? current with { Samples = current.Samples + report.Attempts }
+            : new AllocationAssignment(report.RunId, report.Iteration, report.Attempts);
 
     // Stage-1 reports of the same draw (a run's iteration under one policy version, perhaps split
     // across workers) add up; a report of a newer draw replaces the estimate, unless it is a shrunk
@@ -196,16 +188,5 @@ public sealed class PromptGrain(
         }
     }
 
-    private async Task CommitAsync(Action<PromptState> change)
-    {
-        try
-        {
-            await state.CommitAsync(this, change);
-        }
-        finally
-        {
-            // Written with the change, or gone with the state read back after a failed write.
-            _allocationUnsaved = false;
-        }
-    }
+    private Task CommitAsync(Action<PromptState> change) => state.CommitAsync(this, change);
 }

@@ -141,13 +141,18 @@ public sealed class RolloutShardGrain(
         // A report the prompt refuses for good (it was checked above, so only a prompt that is
         // gone) fails the item, and the run stops with the reason.
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
+        var records = new Dictionary<string, PromptRecord>(StringComparer.Ordinal);
         await Task.WhenAll(winners.Select(async w =>
         {
             try
             {
-                await grains.GetGrain<IPromptGrain>(state.State.Items[w.Key].Item.PromptId).RecordRolloutsAsync(w.Value.Report);
+                var record = await grains.GetGrain<IPromptGrain>(state.State.Items[w.Key].Item.PromptId).RecordAsync(w.Value.Report);
+                lock (records)
+                {
+                    records[w.Key] = record;
+                }
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or PromptRowException)
             {
                 lock (refused)
                 {
@@ -172,6 +177,8 @@ public sealed class RolloutShardGrain(
                 done.Drawn = pending.Report.Attempts;
                 done.Accepted = pending.Report.Acceptances;
                 done.Responses = pending.Responses;
+                done.Estimate = records[id].Estimate;
+                done.SamplesSpent = records[id].SamplesSpent;
             }
         });
         for (int i = 0; i < results.Length; i++)
@@ -278,7 +285,9 @@ public sealed class RolloutShardGrain(
             !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now ? i.WorkerId : null,
             i.CompletedBy,
             i.Drawn,
-            i.Accepted))]);
+            i.Accepted,
+            i.Estimate,
+            i.SamplesSpent))]);
     }
 
     /// <inheritdoc />

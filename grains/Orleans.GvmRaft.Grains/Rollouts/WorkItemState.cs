@@ -47,4 +47,12 @@ public sealed class WorkItemState
     /// <summary>The worker whose results were recorded, once completed.</summary>
     [Id(10)]
     public string? CompletedBy { get; set; }
+
+    /// <summary>The prompt's stage-1 estimate as recording these results left it.</summary>
+    [Id(11)]
+    public Prompts.PromptEstimate? Estimate { get; set; }
+
+    /// <summary>The prompt's lifetime samples as recording these results left them.</summary>
+    [Id(12)]
+    public long SamplesSpent { get; set; }
 }

@@ -1,7 +1,7 @@
 namespace Orleans.GvmRaft.Runs;
 
 /// <summary>Calls many grains with at most a fixed number of calls in flight.</summary>
-internal static class BoundedFanOut
+public static class BoundedFanOut
 {
     /// <summary>Runs <paramref name="call"/> for every index in waves of <paramref name="maxConcurrent"/>, results in index order.</summary>
     public static async Task<T[]> RunAsync<T>(int count, int maxConcurrent, Func<int, Task<T>> call)

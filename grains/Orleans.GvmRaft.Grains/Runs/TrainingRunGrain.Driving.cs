@@ -261,24 +261,21 @@ public sealed partial class TrainingRunGrain
         });
     }
 
-    // The plan is persisted before the prompts are told, so a step repeated after a crash finds it
-    // made and only tells them again (which they take as often as it comes).
+    // The plan is the record of each prompt's allocation (the index shows it after the update);
+    // the prompts learn theirs from the stage-2 results, so planning writes only the run.
     private async Task AllocateStepAsync(RunConfig config, int iteration)
     {
-        if (state.State.LastAllocation?.Iteration != iteration)
+        var plan = state.State.LastAllocation?.Iteration == iteration
+            ? state.State.LastAllocation
+            : await PlanAsync(config, iteration, state.State.Batch!);
+        await CommitAsync(c =>
         {
-            var plan = await PlanAsync(config, iteration, state.State.Batch!);
-            await CommitAsync(c =>
-            {
-                c.LastAllocation = plan;
-                c.Batch = plan.PromptIds;
-                c.Round = 1;
-                c.RoundSamples = plan.Samples;
-            });
-        }
-
-        await AssignAsync(state.State.LastAllocation!);
-        await CommitAsync(c => c.Step = IterationStep.Sample);
+            c.LastAllocation = plan;
+            c.Batch = plan.PromptIds;
+            c.Round = 1;
+            c.RoundSamples = plan.Samples;
+            c.Step = IterationStep.Sample;
+        });
     }
 
     private async Task<bool> AwaitStageAsync(int iteration, RolloutStage stage, IterationStep next)

@@ -51,17 +51,25 @@ public sealed partial class TrainingRunGrain
         });
     }
 
-    // The run's index for `gvm prompts top`: one snapshot per prompt of the batch, one write per shard.
+    // The run's index for `gvm prompts top`, from the queue's records of the iteration (a prompt
+    // it holds nothing for is asked directly); one write per shard.
     private async Task IndexAsync(int iteration, string[] batch, IterationAllocation plan)
     {
-        var snapshots = await BoundedFanOut.RunAsync(batch.Length, _maxConcurrentCalls, i => grains.GetGrain<IPromptGrain>(batch[i]).GetSnapshotAsync());
+        var records = await IterationRecordsAsync(iteration);
+        int[] missing = [.. Enumerable.Range(0, batch.Length).Where(i => !records.TryGetValue(batch[i], out var r) || r.SamplesSpent is null)];
+        var snapshots = await BoundedFanOut.RunAsync(missing.Length, _maxConcurrentCalls, j => grains.GetGrain<IPromptGrain>(batch[missing[j]]).GetSnapshotAsync());
+        for (int j = 0; j < missing.Length; j++)
+        {
+            records[batch[missing[j]]] = new IterationRecord(0, 0, snapshots[j]?.LatestEstimate, snapshots[j]?.Statistics.SamplesSpent ?? 0);
+        }
+
         var entries = batch.Select((id, i) => new PromptIndexEntry(
             id,
             iteration,
             plan.Samples[i],
-            snapshots[i]?.LatestEstimate?.AcceptRate ?? 0,
-            snapshots[i]?.LatestEstimate?.GradNorm ?? 0,
-            snapshots[i]?.Statistics.SamplesSpent ?? 0));
+            records[id].Estimate?.AcceptRate ?? 0,
+            records[id].Estimate?.GradNorm ?? 0,
+            records[id].SamplesSpent ?? 0));
         await Task.WhenAll(entries.GroupBy(e => PromptIndex.ShardOf(e.PromptId))
             .Select(g => grains.GetGrain<IPromptIndexGrain>(PromptIndex.ShardKey(RunId, g.Key)).UpsertAsync([.. g])));
     }

@@ -39,10 +39,7 @@ public sealed partial class TrainingRunGrain
             return false;
         }
 
-        // Told before the round is persisted: a crash between the two repeats the same round
-        // (planned from recorded results only), which tells the prompts the same counts again.
         var next = plan with { PromptIds = prompts, Samples = cumulative };
-        await AssignAsync(next);
         await CommitAsync(c =>
         {
             c.LastAllocation = next;
@@ -94,12 +91,29 @@ public sealed partial class TrainingRunGrain
     }
 
     // Responses drawn and accepted per prompt in this iteration so far, both stages, as the queue recorded them.
-    private async Task<Dictionary<string, (int Drawn, int Accepted)>> IterationCountsAsync(int iteration)
+    private async Task<Dictionary<string, (int Drawn, int Accepted)>> IterationCountsAsync(int iteration) =>
+        (await IterationRecordsAsync(iteration)).ToDictionary(p => p.Key, p => (p.Value.Drawn, p.Value.Accepted), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Per prompt of this iteration so far, from the queue's records of both stages: responses drawn
+    /// and accepted, and the estimate and lifetime samples recording its results left behind (the
+    /// latest: estimates of one draw and samples spent only grow).
+    /// </summary>
+    private async Task<Dictionary<string, IterationRecord>> IterationRecordsAsync(int iteration)
     {
         var estimate = await Queue.GetItemsAsync(iteration, RolloutStage.Estimate);
         var sample = await Queue.GetItemsAsync(iteration, RolloutStage.Sample);
         return estimate.Concat(sample)
             .GroupBy(i => i.PromptId, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (g.Sum(i => i.Drawn), g.Sum(i => i.Accepted)), StringComparer.Ordinal);
+            .ToDictionary(
+                g => g.Key,
+                g => new IterationRecord(
+                    g.Sum(i => i.Drawn),
+                    g.Sum(i => i.Accepted),
+                    g.Where(i => i.CompletedBy is not null).Select(i => i.Estimate).MaxBy(e => e?.Samples ?? -1),
+                    g.Where(i => i.CompletedBy is not null).Select(i => (long?)i.SamplesSpent).Max()),
+                StringComparer.Ordinal);
     }
+
+    private readonly record struct IterationRecord(int Drawn, int Accepted, PromptEstimate? Estimate, long? SamplesSpent);
 }

@@ -56,10 +56,7 @@ public sealed partial class TrainingRunGrain(
             return new IterationAllocation(iteration, promptIds, uniform.Samples, uniform.Outcome.ToString(), []);
         }
 
-        var estimates = await BoundedFanOut.RunAsync(
-            promptIds.Length,
-            _maxConcurrentCalls,
-            i => grains.GetGrain<IPromptGrain>(promptIds[i]).GetEstimateAsync());
+        var estimates = await BatchEstimatesAsync(iteration, promptIds);
         var acceptRates = new double[promptIds.Length];
         var gradNorms = new double[promptIds.Length];
         var missing = new List<string>();
@@ -81,16 +78,21 @@ public sealed partial class TrainingRunGrain(
         return new IterationAllocation(iteration, promptIds, result.Samples, result.Outcome.ToString(), [.. missing]);
     }
 
-    private Task AssignAsync(IterationAllocation plan) =>
-        BoundedFanOut.RunAsync(
-            plan.PromptIds.Length,
-            _maxConcurrentCalls,
-            async i =>
-            {
-                var assignment = new AllocationAssignment(RunId, plan.Iteration, plan.Samples[i]);
-                await grains.GetGrain<IPromptGrain>(plan.PromptIds[i]).AssignAllocationAsync(assignment);
-                return true;
-            });
+    // The estimates stage 1 left, as the queue recorded them with the results; a prompt the queue
+    // holds none for (no stage-1 item, e.g. a reused estimate) is asked directly.
+    private async Task<PromptEstimate?[]> BatchEstimatesAsync(int iteration, string[] promptIds)
+    {
+        var records = await IterationRecordsAsync(iteration);
+        var estimates = promptIds.Select(id => records.TryGetValue(id, out var r) ? r.Estimate : null).ToArray();
+        int[] missing = [.. Enumerable.Range(0, promptIds.Length).Where(i => estimates[i] is null)];
+        var asked = await BoundedFanOut.RunAsync(missing.Length, _maxConcurrentCalls, j => grains.GetGrain<IPromptGrain>(promptIds[missing[j]]).GetEstimateAsync());
+        for (int j = 0; j < missing.Length; j++)
+        {
+            estimates[missing[j]] = asked[j];
+        }
+
+        return estimates;
+    }
 
     private RunSnapshot Snapshot()
     {

@@ -1,7 +1,15 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.GvmRaft.Catalog;
+using Orleans.GvmRaft.Silo.PromptTable;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 
 namespace Orleans.GvmRaft.Silo.Backends;
 
@@ -11,10 +19,33 @@ public static class GvmBackends
     /// <summary>The ADO.NET invariant the Orleans providers map to Microsoft.Data.Sqlite.</summary>
     public const string SqliteInvariant = "System.Data.SQLite";
 
-    /// <summary>Registers both grain storage providers on the chosen backend.</summary>
+    /// <summary>
+    /// Registers the grain storage providers on the chosen backend: on SQLite and PostgreSQL the
+    /// prompt grains' state goes to the typed prompt table (<see cref="PromptTableStorage"/>), the
+    /// rest to the official ADO.NET provider; elsewhere everything to the official provider.
+    /// </summary>
     public static ISiloBuilder AddGvmStorage(this ISiloBuilder silo, StorageKind kind, IConfiguration configuration)
     {
-        foreach (string name in new[] { GvmStorage.Prompts, GvmStorage.Runs })
+        // Grain state in Orleans' own binary format rather than the providers' default (JSON with
+        // type names): a rollout shard's state is written on every claim and batch of results,
+        // and as JSON its serialisation and the large strings it allocates cost more than the write.
+        silo.Services.Replace(ServiceDescriptor.Singleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>());
+        if (kind == StorageKind.Sqlite)
+        {
+            SqliteBusyTimeout.Install();
+        }
+
+        if (kind is StorageKind.Sqlite or StorageKind.PostgreSql)
+        {
+            silo.AddPromptTable(kind == StorageKind.Sqlite
+                ? _ => new SqlitePromptTable(ConnectionStrings.Sqlite(configuration))
+                : _ => new PostgresPromptTable(ConnectionStrings.PostgreSql(configuration)));
+        }
+
+        string[] names = kind is StorageKind.Sqlite or StorageKind.PostgreSql
+            ? [GvmStorage.Prompts, GvmStorage.Runs]
+            : [GvmStorage.Prompts, GvmStorage.Runs, GvmStorage.PromptRows];
+        foreach (string name in names)
         {
             switch (kind)
             {
@@ -47,6 +78,19 @@ public static class GvmBackends
         }
 
         return silo;
+    }
+
+    // The table, the prompt grains' storage over it, and the catalog that imports and exports
+    // through it without a grain call per prompt.
+    private static void AddPromptTable(this ISiloBuilder silo, Func<IServiceProvider, IPromptTable> table)
+    {
+        silo.Services.AddSingleton(table);
+        silo.Services.AddSingleton(sp => new PromptTableStorage(
+            sp.GetRequiredService<IPromptTable>(),
+            sp.GetRequiredService<IOptions<PromptTableOptions>>().Value,
+            sp.GetRequiredService<ILogger<PromptTableStorage>>()));
+        silo.Services.AddGrainStorage(GvmStorage.PromptRows, (sp, _) => sp.GetRequiredService<PromptTableStorage>());
+        silo.Services.Replace(ServiceDescriptor.Singleton<IPromptCatalog, TablePromptCatalog>());
     }
 
     /// <summary>Registers clustering and the endpoints: loopback unless <see cref="GvmSiloOptions.ListenAddress"/> says otherwise.</summary>

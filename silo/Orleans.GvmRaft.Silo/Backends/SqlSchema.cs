@@ -47,6 +47,7 @@ public static class SqlSchema
     /// <summary>Applies the SQLite scripts, creating the file (and its folder) when missing.</summary>
     public static async Task ApplySqliteAsync(string connectionString, CancellationToken cancellationToken = default)
     {
+        SqliteBusyTimeout.Install();
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { Length: > 0 } folder)
         {

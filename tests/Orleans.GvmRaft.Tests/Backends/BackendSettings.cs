@@ -37,8 +37,8 @@ public static class BackendSettings
     }
 
     /// <summary>
-    /// Rows (or keys) of grain state the backend holds for the settings' service, counted by the
-    /// database's own client rather than through Orleans.
+    /// Prompts whose state the backend holds, counted by the database's own client rather than
+    /// through Orleans: rows of the prompt table (SQLite, PostgreSQL), keys of the service (Redis).
     /// </summary>
     public static async Task<long> StoredStatesAsync(Dictionary<string, string?> settings)
     {
@@ -49,8 +49,7 @@ public static class BackendSettings
                 await using (var connection = new NpgsqlConnection(settings["ConnectionStrings:PostgreSql"]))
                 {
                     await connection.OpenAsync();
-                    await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM OrleansStorage WHERE ServiceId = @s AND PayloadBinary IS NOT NULL", connection);
-                    command.Parameters.AddWithValue("s", service);
+                    await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM gvm_prompts", connection);
                     return (long)(await command.ExecuteScalarAsync())!;
                 }
 
@@ -59,8 +58,7 @@ public static class BackendSettings
                 {
                     await connection.OpenAsync();
                     await using var command = connection.CreateCommand();
-                    command.CommandText = "SELECT COUNT(*) FROM OrleansStorage WHERE ServiceId = @s AND PayloadBinary IS NOT NULL";
-                    command.Parameters.AddWithValue("@s", service);
+                    command.CommandText = "SELECT COUNT(*) FROM gvm_prompts";
                     return (long)(await command.ExecuteScalarAsync())!;
                 }
 

@@ -11,7 +11,7 @@ public sealed class PromptImporterTests(ClusterFixture fixture)
     {
         var prompts = Prompts(5);
         var progress = new List<(string, int, int)>();
-        var importer = new PromptImporter(fixture.Client, maxConcurrentCalls: 2);
+        var importer = new PromptImporter(fixture.Client, batchSize: 2);
 
         var first = await importer.ImportAsync(prompts, (phase, done, total) => progress.Add((phase, done, total)));
         Assert.Equal(new ImportSummary(5, 0), first);

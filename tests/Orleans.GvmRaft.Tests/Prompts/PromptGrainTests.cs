@@ -134,18 +134,21 @@ public sealed class PromptGrainTests(ClusterFixture fixture)
     {
         var (grain, definition) = await NewPromptAsync();
         await grain.RecordRolloutsAsync(Report("d1", 3, RolloutStage.Estimate, 8, 6, [0.5, 1.5]));
-        await grain.AssignAllocationAsync(new AllocationAssignment("run", 3, 17));
+
+        // Stage-2 results of one iteration add up to the allocation the prompt shows.
+        await grain.RecordRolloutsAsync(Report("d2", 3, RolloutStage.Sample, 10, 4, []));
+        await grain.RecordRolloutsAsync(Report("d3", 3, RolloutStage.Sample, 7, 2, []));
 
         await fixture.Cluster.DeactivateAsync(grain);
         await fixture.Cluster.WaitForDeactivationAsync(grain);
 
         var snapshot = (await grain.GetSnapshotAsync())!;
         Assert.Equal(definition, snapshot.Definition);
-        Assert.Equal(8, snapshot.Statistics.Attempts);
-        Assert.Equal(6, snapshot.Statistics.Acceptances);
+        Assert.Equal(25, snapshot.Statistics.Attempts);
+        Assert.Equal(12, snapshot.Statistics.Acceptances);
         Assert.Equal(0.75, snapshot.LatestEstimate!.AcceptRate);
         Assert.Equal(1.0, snapshot.LatestEstimate.GradNorm, 12);
-        Assert.Equal(17, snapshot.LastAllocation!.Samples);
+        Assert.Equal(new AllocationAssignment("run", 3, 17), snapshot.LastAllocation);
 
         // The dedup window is persisted too: the same report after reactivation is still a duplicate.
         Assert.Equal(ReportDisposition.Duplicate, await grain.RecordRolloutsAsync(Report("d1", 3, RolloutStage.Estimate, 8, 6, [0.5, 1.5])));

@@ -14,7 +14,7 @@ namespace Orleans.GvmRaft.Tests.Runs;
 public sealed class TrainingRunGrainTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task AllocatesFromTheStageOneEstimatesAndTellsEachPrompt()
+    public async Task AllocatesFromTheStageOneEstimatesAndIndexesEachPromptsShare()
     {
         // Stage 1 accepts 4 of 8 everywhere (p = 1/2), with gradient norms of mean 1, 3 and none
         // measured: weights 1 : 3 : 0 of N = 8 → 2, 6, 0. Stage 2 accepts nothing.
@@ -25,12 +25,19 @@ public sealed class TrainingRunGrainTests(ClusterFixture fixture)
                 ? ExternalWorker.Results(item, [1, 1, 1, 1, 0, 0, 0, 0], norms[Array.IndexOf(ids, item.PromptId)])
                 : ExternalWorker.Results(item, new int[item.Count], []));
 
+        // A prompt shows the stage-2 samples it drew; the run's index holds every prompt's n_i, zeros too.
         int[] expected = [2, 6, 0];
         for (int i = 0; i < ids.Length; i++)
         {
-            var assigned = (await Prompt(ids[i]).GetSnapshotAsync())!.LastAllocation!;
-            Assert.Equal((final.RunId, 1, expected[i]), (assigned.RunId, assigned.Iteration, assigned.Samples));
+            var assigned = (await Prompt(ids[i]).GetSnapshotAsync())!.LastAllocation;
+            Assert.Equal(expected[i] == 0 ? null : new AllocationAssignment(final.RunId, 1, expected[i]), assigned);
         }
+
+        var indexed = (await Task.WhenAll(Enumerable.Range(0, GvmRaft.Index.PromptIndex.Shards)
+                .Select(shard => fixture.Client.GetGrain<GvmRaft.Index.IPromptIndexGrain>(GvmRaft.Index.PromptIndex.ShardKey(final.RunId, shard)).TopAsync(GvmRaft.Index.PromptRanking.Allocation, 10))))
+            .SelectMany(a => a.Top)
+            .ToDictionary(e => e.PromptId, e => e.Allocation);
+        Assert.Equal(expected, ids.Select(id => indexed[id]));
 
         // The stage-2 work asked each prompt for exactly its n_i, and none of the prompt without weight.
         var items = await fixture.Client.GetGrain<IRolloutQueueGrain>(final.RunId).GetItemsAsync(1, RolloutStage.Sample);

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Orleans.GvmRaft.Client.Cluster;
+
+namespace Orleans.GvmRaft.Client.Prompts.Export;
+
+/// <summary><c>gvm prompts export --set S --format parquet|jsonl --out FILE</c>.</summary>
+public static class ExportCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(ClusterOptionsBinder cluster)
+    {
+        var set = new Option<string>("--set") { Description = "The prompt set to export.", Required = true };
+        var format = new Option<ExportFormat>("--format") { Description = "parquet or jsonl.", DefaultValueFactory = _ => ExportFormat.Parquet };
+        var output = new Option<string>("--out") { Description = "The file to write (replaced only once the export is complete).", Required = true };
+        var command = new Command("export", "Every prompt of a set with its statistics, as Parquet or JSONL, for pandas, DuckDB or SQL.") { set, format, output };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var error = result.InvocationConfiguration.Error;
+            string path = Path.GetFullPath(result.GetValue(output)!);
+            string partial = path + ".partial";
+            try
+            {
+                long rows = await ConsoleProgress.RunAsync(error, async progress =>
+                {
+                    await using var connection = await cluster.ConnectAsync(result, cancellationToken);
+                    var task = progress.AddTask("exporting", maxValue: 1);
+                    long written;
+                    await using (var stream = File.Create(partial))
+                    {
+                        await using var writer = result.GetValue(format) == ExportFormat.Parquet
+                            ? await ParquetPromptWriter.CreateAsync(stream, cancellationToken)
+                            : (IPromptExportWriter)new JsonlPromptWriter(stream);
+                        written = await new PromptExporter(connection.Client).ExportAsync(
+                            result.GetValue(set)!,
+                            writer,
+                            (done, total) =>
+                            {
+                                task.MaxValue = Math.Max(1, total);
+                                task.Value = done;
+                            },
+                            cancellationToken);
+                    }
+
+                    File.Move(partial, path, overwrite: true);
+                    return written;
+                });
+                result.InvocationConfiguration.Output.WriteLine($"exported {rows:N0} prompts of set '{result.GetValue(set)}' to {path}");
+                return 0;
+            }
+            catch (Exception e) when (e is ClusterUnavailableException or ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException or OperationCanceledException)
+            {
+                File.Delete(partial);
+                error.WriteLine($"gvm prompts export: {e.Message}");
+                return e is ClusterUnavailableException ? 3 : 2;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Orleans.GvmRaft.Catalog;
+
+/// <summary>What importing one batch did.</summary>
+/// <param name="Created">Prompts newly stored.</param>
+/// <param name="Unchanged">Prompts already stored with the same definition.</param>
+/// <param name="Joined">Prompts newly added to the prompt set.</param>
+[GenerateSerializer, Immutable]
+public sealed record ImportBatchResult(
+    [property: Id(0)] int Created,
+    [property: Id(1)] int Unchanged,
+    [property: Id(2)] int Joined);
