@@ -139,7 +139,7 @@ public sealed class RolloutShardGrain(
         }
 
         // A report the prompt refuses for good (it was checked above, so only a prompt that is
-        // gone) fails the item, and the run stops with the reason.
+        // gone, or whose stored row is bad) fails the item, and the run stops with the reason.
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
         var records = new Dictionary<string, PromptRecord>(StringComparer.Ordinal);
         await Task.WhenAll(winners.Select(async w =>
@@ -152,7 +152,7 @@ public sealed class RolloutShardGrain(
                     records[w.Key] = record;
                 }
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or PromptRowException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or PromptRowException || e.InnerException is PromptRowException)
             {
                 lock (refused)
                 {
