@@ -10,7 +10,8 @@ namespace Orleans.GvmRaft.Tests.Processes;
 /// <summary>
 /// A real cluster of gvm-silo and gvm-worker processes on loopback over one PostgreSQL database
 /// (grain state, membership, reminders), as deploy/local runs it, with fast failure detection and
-/// short leases so faults play out in seconds.
+/// short leases so faults play out in seconds; or one gvm-silo on a SQLite file (localhost
+/// clustering), the embedded default's storage in a process of its own.
 /// </summary>
 public sealed class ProcessCluster : IAsyncDisposable
 {
@@ -19,14 +20,19 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly string _clusterId = $"proc-{Guid.NewGuid():N}"[..20];
     private readonly string _serviceId = $"svc-{Guid.NewGuid():N}"[..16];
     private int _next;
+    private int _gatewayPort;
 
-    private ProcessCluster(string connectionString)
+    private ProcessCluster(string store, string connectionString)
     {
+        Store = store;
         ConnectionString = connectionString;
 
         // The connection string travels in the environment, never on a command line.
-        _environment = new Dictionary<string, string> { ["ConnectionStrings__PostgreSql"] = connectionString };
+        _environment = new Dictionary<string, string> { [$"ConnectionStrings__{store}"] = connectionString };
     }
+
+    /// <summary>PostgreSql or Sqlite.</summary>
+    public string Store { get; }
 
     /// <summary>The database.</summary>
     public string ConnectionString { get; }
@@ -42,7 +48,13 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     /// <summary>A cluster on a fresh database of <paramref name="postgres"/>.</summary>
     public static async Task<ProcessCluster> CreateAsync(PostgresServer postgres) =>
-        new(postgres.ConnectionString(await postgres.CreateDatabaseAsync()));
+        new("PostgreSql", postgres.ConnectionString(await postgres.CreateDatabaseAsync()));
+
+    /// <summary>A cluster of <paramref name="store"/>: a fresh PostgreSQL database, or a new SQLite file for one silo at a time.</summary>
+    public static async Task<ProcessCluster> CreateAsync(PostgresServer postgres, string store) =>
+        store == "Sqlite"
+            ? new("Sqlite", $"Data Source={Path.Combine(Path.GetTempPath(), $"gvm-process-{Guid.NewGuid():N}.db")}")
+            : await CreateAsync(postgres);
 
     /// <summary>Starts a silo (no role) and waits until it is active.</summary>
     public Task<SiloProcess> StartSiloAsync() => StartAsync(Executable("silo/Orleans.GvmRaft.Silo", "gvm-silo"), "silo");
@@ -54,7 +66,10 @@ public sealed class ProcessCluster : IAsyncDisposable
     public Task<ClusterConnection> ConnectAsync()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:PostgreSql"] = ConnectionString }).Build();
-        return ClusterConnection.ConnectAsync(new ClusterTarget(ClusteringKind.PostgreSql, 0, _clusterId, _serviceId, configuration), TimeSpan.FromSeconds(30), CancellationToken.None);
+        var target = Store == "Sqlite"
+            ? new ClusterTarget(ClusteringKind.Localhost, _gatewayPort, _clusterId, _serviceId, configuration)
+            : new ClusterTarget(ClusteringKind.PostgreSql, 0, _clusterId, _serviceId, configuration);
+        return ClusterConnection.ConnectAsync(target, TimeSpan.FromSeconds(30), CancellationToken.None);
     }
 
     /// <summary>
@@ -88,6 +103,15 @@ public sealed class ProcessCluster : IAsyncDisposable
             }
         }
 
+        if (Store == "Sqlite")
+        {
+            string file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource;
+            foreach (string path in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(path);
+            }
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -105,8 +129,8 @@ public sealed class ProcessCluster : IAsyncDisposable
             "--Gvm:Silo:GatewayPort", kind == "worker" ? "0" : ports[1].ToString(CultureInfo.InvariantCulture),
             "--Gvm:Silo:ClusterId", _clusterId,
             "--Gvm:Silo:ServiceId", _serviceId,
-            "--Gvm:Silo:Storage", "PostgreSql",
-            "--Gvm:Silo:Clustering", "PostgreSql",
+            "--Gvm:Silo:Storage", Store,
+            "--Gvm:Silo:Clustering", Store == "Sqlite" ? "Localhost" : "PostgreSql",
             "--Gvm:Rollouts:LeaseDuration", "00:00:03",
             "--Gvm:Worker:ClaimSize", "1",
             // The audit of a run compares every iteration's queue records with the ledgers.
@@ -129,8 +153,9 @@ public sealed class ProcessCluster : IAsyncDisposable
         ];
         var process = SiloProcess.Start(executable, name, siloPort, arguments, _environment);
         _processes.Add(process);
+        _gatewayPort = kind == "worker" ? _gatewayPort : ports[1];
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await IsActiveAsync(siloPort))
+        while (!await (Store == "Sqlite" ? IsListeningAsync(ports[1]) : IsActiveAsync(siloPort)))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
@@ -141,6 +166,21 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
 
         return process;
+    }
+
+    // A silo with localhost clustering opens its gateway once it is active.
+    private static async Task<bool> IsListeningAsync(int gatewayPort)
+    {
+        using var socket = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await socket.ConnectAsync(System.Net.IPAddress.Loopback, gatewayPort);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     private async Task<bool> IsActiveAsync(int siloPort)
