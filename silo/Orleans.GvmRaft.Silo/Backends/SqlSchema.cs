@@ -36,6 +36,11 @@ public static class SqlSchema
         await ExecuteAsync(connection, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
         try
         {
+            await RefuseEarlierLayoutAsync(
+                connection,
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('orleansstorage', 'gvm_schema')",
+                "ConnectionStrings:PostgreSql",
+                cancellationToken);
             await ApplyAsync(connection, Scripts("postgresql"), cancellationToken);
         }
         finally
@@ -59,6 +64,11 @@ public static class SqlSchema
 
         // Write-ahead logging: readers do not wait for the writer, and a crash loses no committed write.
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+        await RefuseEarlierLayoutAsync(
+            connection,
+            "SELECT lower(name) FROM sqlite_master WHERE type = 'table' AND name IN ('OrleansStorage', 'gvm_schema')",
+            $"the SQLite file {builder.DataSource}",
+            cancellationToken);
         await ApplyAsync(connection, Scripts("sqlite"), cancellationToken);
     }
 
@@ -86,6 +96,36 @@ public static class SqlSchema
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    // State written before gvm_schema existed (prompts inside OrleansStorage, JSON payloads)
+    // cannot be read by this version: say so before the first grain fails on it.
+    private static async Task RefuseEarlierLayoutAsync(DbConnection connection, string tablesQuery, string where, CancellationToken cancellationToken)
+    {
+        var tables = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = tablesQuery;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        if (!tables.Contains("orleansstorage") || tables.Contains("gvm_schema"))
+        {
+            return;
+        }
+
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM OrleansStorage";
+        if (Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+        {
+            throw new InvalidOperationException(
+                $"{where} holds state written by an earlier version of gvm (prompts inside Orleans' storage table); this version keeps prompts in " +
+                "the gvm_prompts table and cannot read that state. Point the silo at a new database (or file) and import the prompts there again.");
+        }
     }
 
     private static async Task ExecuteAsync(DbConnection connection, string sql, CancellationToken cancellationToken)

@@ -44,6 +44,7 @@ public sealed class PromptTableFaultTests(PostgresServer postgres, ITestOutputHe
             output.WriteLine($"killed with {atKill:N0} rows seen, {stored:N0} stored");
             Assert.True(stored < prompts.Count, "the import finished before the kill; nothing was tested");
 
+            await cluster.DeclareDeadAsync(silo);
             await cluster.StartSiloAsync();
             await using (var client = await cluster.ConnectAsync())
             {

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `gvm import` of a generated prompt set into a running gvm-silo, as a user runs it: the import's
+# wall time and rate, and the silo's peak working set (VmHWM) afterwards.
+#
+#   bash deploy/bench/import.sh sqlite 1000000      # or: postgresql, then the number of prompts
+#
+# postgresql starts a server from Debian's packages (durable defaults) in a temporary folder on a
+# free loopback port; sqlite uses a new file there. Everything is removed afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source deploy/lib/postgres.sh
+store=${1:-sqlite}
+prompts=${2:-1000000}
+
+dotnet build -c Release silo/Orleans.GvmRaft.Silo -v q -nologo >/dev/null
+dotnet build -c Release client/Orleans.GvmRaft.Client -v q -nologo >/dev/null
+silo_bin=silo/Orleans.GvmRaft.Silo/bin/Release/net10.0/gvm-silo
+gvm=client/Orleans.GvmRaft.Client/bin/Release/net10.0/gvm
+work=$(mktemp -d)
+silo_pid=""
+trap '[ -n "$silo_pid" ] && kill "$silo_pid" 2>/dev/null; wait 2>/dev/null; pg_stop "$work"; rm -rf "$work"' EXIT
+
+ports=($(python3 -c 'import socket
+s=[socket.socket() for _ in range(2)]
+[x.bind(("127.0.0.1", 0)) for x in s]
+print(" ".join(str(x.getsockname()[1]) for x in s))'))
+case "$store" in
+  sqlite) storage=(--Gvm:Silo:Storage Sqlite); export ConnectionStrings__Sqlite="Data Source=$work/gvm.db" ;;
+  postgresql) pg_start "$work" 100; storage=(--Gvm:Silo:Storage PostgreSql) ;;
+  *) echo "usage: $0 sqlite|postgresql [prompts]" >&2; exit 2 ;;
+esac
+
+"$gvm" prompts generate --count "$prompts" --id-prefix bench > "$work/prompts.jsonl"
+"$silo_bin" "${storage[@]}" --Gvm:Silo:SiloPort "${ports[0]}" --Gvm:Silo:GatewayPort "${ports[1]}" \
+  --Logging:LogLevel:Default Warning > "$work/silo.log" 2>&1 &
+silo_pid=$!
+for _ in $(seq 120); do
+  (echo > "/dev/tcp/127.0.0.1/${ports[1]}") 2>/dev/null && break
+  sleep 0.5
+done
+
+start=$(date +%s%N)
+"$gvm" import "$work/prompts.jsonl" --set bench --gateway-port "${ports[1]}" 2>/dev/null
+seconds=$(python3 -c "print(($(date +%s%N) - $start) / 1e9)")
+hwm=$(awk '/VmHWM/ {print $2}' "/proc/$silo_pid/status")
+python3 - "$store" "$prompts" "$seconds" "$hwm" <<'PY'
+import json, sys
+store, prompts, seconds, hwm_kib = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+print(json.dumps({"storage": store, "prompts": prompts, "importSeconds": round(seconds, 1),
+                  "importPromptsPerSecond": round(prompts / seconds), "siloPeakWorkingSetBytes": hwm_kib * 1024}))
+PY
