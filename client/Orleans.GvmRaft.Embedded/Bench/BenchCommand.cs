@@ -22,10 +22,13 @@ public static class BenchCommand
         var poolPrompts = new Option<int>("--prompts") { Description = "Prompts in the pool.", DefaultValueFactory = _ => 1_000_000 };
         var batch = new Option<int>("--batch") { Description = "B, prompts per iteration.", DefaultValueFactory = _ => 1024 };
         var iterations = new Option<int>("--iterations") { Description = "Iterations timed.", DefaultValueFactory = _ => 5 };
+        var workers = new Option<int>("--workers") { Description = "Synthetic workers serving the driven run (256-item claims each).", DefaultValueFactory = _ => 4 };
+        var workerPoll = new Option<int>("--worker-poll-ms") { Description = "How long an idle synthetic worker waits before looking for work again.", DefaultValueFactory = _ => 2 };
+        var tick = new Option<int>("--tick-ms") { Description = "The run's Gvm:Coordinator:TickPeriod: how often it looks at its queue.", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object (prompts, storage, importPromptsPerSecond, iterationControlPlaneMs, recordReportsPerSecond, peakWorkingSetBytes, ...) instead of a table." };
         var pool = new Command("pool", "Import a pool of prompts into the chosen storage and time the import, the solve over the pool, recording reports into prompts and the control plane of iterations of a driven run over it, on an embedded silo.")
         {
-            poolPrompts, batch, iterations, json,
+            poolPrompts, batch, iterations, workers, workerPoll, tick, json,
         };
         var state = new EmbeddedStateOptions();
         state.AddTo(pool);
@@ -33,18 +36,20 @@ public static class BenchCommand
         {
             var error = result.InvocationConfiguration.Error;
             int n = result.GetValue(poolPrompts), b = result.GetValue(batch), k = result.GetValue(iterations);
-            if (n < 1 || b < 1 || b > n || k < 1)
+            if (n < 1 || b < 1 || b > n || k < 1 || result.GetValue(workers) < 1 || result.GetValue(workerPoll) < 1 || result.GetValue(tick) < 1)
             {
-                error.WriteLine("gvm-embedded bench pool: need --prompts >= --batch >= 1 and --iterations >= 1.");
+                error.WriteLine("gvm-embedded bench pool: need --prompts >= --batch >= 1, and --iterations, --workers, --worker-poll-ms and --tick-ms >= 1.");
                 return 2;
             }
 
             try
             {
                 var storage = state.Read(result);
-                // The run looks at its queue every 5 ms, so an iteration's time is the system's work, not the wait for a tick.
-                await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: false, storage, new Dictionary<string, string?> { ["Gvm:Coordinator:TickPeriod"] = "00:00:00.005" });
-                var r = await new PoolBenchmark(cluster.Client, line => error.WriteLine(line)).RunAsync(n, b, k, storage.Storage.ToString(), cancellationToken);
+                // The run looks at its queue every few ms, so an iteration's time is the system's work, not the wait for a tick.
+                var settings = new Dictionary<string, string?> { ["Gvm:Coordinator:TickPeriod"] = TimeSpan.FromMilliseconds(result.GetValue(tick)).ToString() };
+                await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: false, storage, settings);
+                var benchmark = new PoolBenchmark(cluster.Client, line => error.WriteLine(line), result.GetValue(workers), TimeSpan.FromMilliseconds(result.GetValue(workerPoll)));
+                var r = await benchmark.RunAsync(n, b, k, storage.Storage.ToString(), cancellationToken);
                 var output = result.InvocationConfiguration.Output;
                 if (result.GetValue(json))
                 {
@@ -84,6 +89,9 @@ public static class BenchCommand
         var newTokens = new Option<int>("--new-tokens") { Description = "New tokens generated after each prompt (no stop token).", DefaultValueFactory = _ => 256 };
         var trainBatch = new Option<int?>("--train-batch") { Description = "Generated sequences in the timed RAFT++ step (default 16, or --batch when smaller)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the weights, prompts and sampling.", DefaultValueFactory = _ => 1 };
+        var workers = new Option<int>("--workers") { Description = "Synthetic workers serving the driven run (256-item claims each).", DefaultValueFactory = _ => 4 };
+        var workerPoll = new Option<int>("--worker-poll-ms") { Description = "How long an idle synthetic worker waits before looking for work again.", DefaultValueFactory = _ => 2 };
+        var tick = new Option<int>("--tick-ms") { Description = "The run's Gvm:Coordinator:TickPeriod: how often it looks at its queue.", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var generate = new Command("generate", "Time batched generation and one RAFT++ step of a decoder with random weights of a given shape, on the CPU or a GPU.")
         {

@@ -15,16 +15,17 @@ namespace Orleans.GvmRaft.Embedded.Bench;
 /// allocate, stage 2, update, index), its rollouts served by a synthetic worker, so every
 /// millisecond is the system's own.
 /// </summary>
-public sealed class PoolBenchmark(IGrainFactory grains, Action<string> log)
+/// <param name="grains">The cluster.</param>
+/// <param name="log">Progress lines.</param>
+/// <param name="workers">Synthetic workers serving the driven run, each claiming 256 items at a time.</param>
+/// <param name="workerPoll">How long an idle synthetic worker waits before it looks for work again.</param>
+public sealed class PoolBenchmark(IGrainFactory grains, Action<string> log, int workers = 4, TimeSpan? workerPoll = null)
 {
     // Prompts generated and imported per chunk, so the client never holds the whole pool.
     private const int ImportChunk = 100_000;
 
     // Reports recorded concurrently: a few claims' worth of results.
     private const int RecordConcurrency = 4_096;
-
-    // Synthetic workers serving the driven run.
-    private const int Workers = 4;
 
     /// <summary>Runs the benchmark; <paramref name="prompts"/> in the pool, <paramref name="batch"/> per iteration.</summary>
     public async Task<PoolResult> RunAsync(int prompts, int batch, int iterations, string storage, CancellationToken cancellationToken)
@@ -110,11 +111,11 @@ public sealed class PoolBenchmark(IGrainFactory grains, Action<string> log)
         await run.StartAsync();
         int logged = 0;
 
-        // Four synthetic workers claiming 256 items at a time, each looking for work every 2 ms
-        // (the run looks every TickPeriod), so the time between a stage's work appearing and being
-        // done is the system's, not the harness's.
-        var workers = Enumerable.Range(0, Workers).Select(w => new ExternalWorker(
-            grains, runId, SyntheticResults, workerId: $"synthetic-{w}", claimSize: 256, poll: TimeSpan.FromMilliseconds(2)).RunAsync(
+        // Synthetic workers claiming 256 items at a time, looking for work every few milliseconds
+        // (the run every TickPeriod), so the time between a stage's work appearing and being done
+        // is the system's, not the harness's.
+        var served = Enumerable.Range(0, workers).Select(w => new ExternalWorker(
+            grains, runId, SyntheticResults, workerId: $"synthetic-{w}", claimSize: 256, poll: workerPoll ?? TimeSpan.FromMilliseconds(2)).RunAsync(
             w > 0 ? null : snapshot =>
             {
                 for (; logged < snapshot.History.Count; logged++)
@@ -123,7 +124,7 @@ public sealed class PoolBenchmark(IGrainFactory grains, Action<string> log)
                 }
             },
             cancellationToken)).ToList();
-        var final = (await Task.WhenAll(workers))[0];
+        var final = (await Task.WhenAll(served))[0];
         if (final.Phase != RunPhase.Completed)
         {
             throw new InvalidOperationException($"the benchmark run {final.Phase}: {final.LastError}");
