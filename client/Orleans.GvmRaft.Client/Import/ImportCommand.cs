@@ -59,13 +59,21 @@ public static class ImportCommand
                     + (setName is { } name ? $"; prompt set '{name}' holds them." : "."));
                 return 0;
             }
-            catch (Exception e) when (e is InputFileException or FileNotFoundException or IOException or PromptConflictException or ClusterUnavailableException or ArgumentException or OperationCanceledException)
+            catch (Exception e) when (e is InputFileException or FileNotFoundException or IOException or PromptConflictException or ClusterUnavailableException
+                or ArgumentException or OperationCanceledException or TimeoutException or OrleansException)
             {
                 error.WriteLine($"gvm import: {e.Message}");
                 error.WriteLine(written == 0
                     ? "gvm import: nothing was imported."
                     : $"gvm import: the first {written:N0} prompts were written before it stopped; run the same import again to finish (stored prompts are left as they are).");
-                return e is ClusterUnavailableException ? 3 : 2;
+
+                // 2: the input; 3: the cluster (unreachable, or it failed while importing); 130: interrupted.
+                return e switch
+                {
+                    OperationCanceledException => 130,
+                    ClusterUnavailableException or TimeoutException or OrleansException => 3,
+                    _ => 2,
+                };
             }
         });
         return command;

@@ -89,9 +89,6 @@ public static class BenchCommand
         var newTokens = new Option<int>("--new-tokens") { Description = "New tokens generated after each prompt (no stop token).", DefaultValueFactory = _ => 256 };
         var trainBatch = new Option<int?>("--train-batch") { Description = "Generated sequences in the timed RAFT++ step (default 16, or --batch when smaller)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the weights, prompts and sampling.", DefaultValueFactory = _ => 1 };
-        var workers = new Option<int>("--workers") { Description = "Synthetic workers serving the driven run (256-item claims each).", DefaultValueFactory = _ => 4 };
-        var workerPoll = new Option<int>("--worker-poll-ms") { Description = "How long an idle synthetic worker waits before looking for work again.", DefaultValueFactory = _ => 2 };
-        var tick = new Option<int>("--tick-ms") { Description = "The run's Gvm:Coordinator:TickPeriod: how often it looks at its queue.", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
         var generate = new Command("generate", "Time batched generation and one RAFT++ step of a decoder with random weights of a given shape, on the CPU or a GPU.")
         {

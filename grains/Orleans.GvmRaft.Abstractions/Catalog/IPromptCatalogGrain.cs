@@ -13,11 +13,14 @@ public interface IPromptCatalogGrain : IGrainWithIntegerKey
     Task<string[]> FindConflictsAsync(PromptDefinition[] prompts);
 
     /// <summary>
-    /// Stores the prompts not stored yet and adds every prompt to <paramref name="set"/> when given;
-    /// a prompt already stored with the same definition is unchanged. Repeating a batch (after a
-    /// failure or a kill) converges to the same rows and memberships.
+    /// Stores the prompts not stored yet and adds every prompt to <paramref name="set"/> when given,
+    /// in batch order; a prompt already stored with the same definition is unchanged. Repeating a
+    /// batch (after a failure or a kill) converges to the same rows and memberships.
     /// </summary>
-    /// <exception cref="PromptConflictException">A prompt is stored with a different definition; nothing of the batch was written.</exception>
+    /// <exception cref="PromptConflictException">
+    /// A prompt is stored with a different definition. Found when the batch is read, before anything
+    /// is written; only a prompt stored by someone else in the moment between would be found later.
+    /// </exception>
     Task<ImportBatchResult> ImportAsync(PromptDefinition[] prompts, string? set);
 
     /// <summary>The stored state of <paramref name="ids"/>, in order; null for an id not stored.</summary>

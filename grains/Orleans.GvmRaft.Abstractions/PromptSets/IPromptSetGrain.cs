@@ -7,8 +7,9 @@ namespace Orleans.GvmRaft.PromptSets;
 public interface IPromptSetGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Appends ids (the caller ensures each joins once: see <c>IPromptGrain.JoinSetAsync</c>); returns
-    /// the new size. The same list appended again soon after (a repeated import batch) is ignored.
+    /// Appends ids in order; returns the new size. An id among the set's latest ids (the last
+    /// 65,536) is a member already and is not appended again, so an import batch repeated after a
+    /// kill converges; the caller appends only prompts whose row does not list the set.
     /// </summary>
     Task<long> AppendAsync(string[] promptIds);
 

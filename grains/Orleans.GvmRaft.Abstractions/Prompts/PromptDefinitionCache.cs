@@ -14,6 +14,7 @@ public sealed class PromptDefinitionCache(IGrainFactory grains, int capacity = 1
     public async Task LoadAsync(IEnumerable<string> promptIds)
     {
         ArgumentNullException.ThrowIfNull(promptIds);
+        promptIds = [.. promptIds];
         string[] missing = [.. promptIds.Where(id => !_definitions.ContainsKey(id)).Distinct(StringComparer.Ordinal)];
         if (missing.Length == 0)
         {
@@ -22,7 +23,9 @@ public sealed class PromptDefinitionCache(IGrainFactory grains, int capacity = 1
 
         if (_definitions.Count + missing.Length > capacity)
         {
+            // Start over with exactly this claim's prompts, so none of them is dropped by the clearing.
             _definitions.Clear();
+            missing = [.. promptIds.Distinct(StringComparer.Ordinal)];
         }
 
         var loaded = await Task.WhenAll(missing.Select(id => grains.GetGrain<IPromptGrain>(id).GetDefinitionAsync()));

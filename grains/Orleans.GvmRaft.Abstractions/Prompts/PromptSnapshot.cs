@@ -1,6 +1,10 @@
 namespace Orleans.GvmRaft.Prompts;
 
-/// <summary>Everything a prompt grain knows, as <c>gvm prompt show</c> prints it; the history holds the most recent reports, oldest first.</summary>
+/// <summary>
+/// Everything a prompt grain knows, as <c>gvm prompt show</c> prints it: the history holds the most
+/// recent reports, oldest first; the last allocation is the last iteration's stage-2 draw; the sets
+/// are the prompt sets it belongs to.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record PromptSnapshot(
     [property: Id(0)] PromptDefinition Definition,

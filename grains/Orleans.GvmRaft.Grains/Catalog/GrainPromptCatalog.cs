@@ -19,29 +19,38 @@ public sealed class GrainPromptCatalog(IGrainFactory grains) : IPromptCatalog
         return [.. prompts.Where((p, i) => stored[i] is { } s && s != p).Select(p => p.Id)];
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// As on the prompt table: prompts not yet in the set are appended first (the set does not
+    /// append an id among its latest again), then defined or joined through their grains, so a
+    /// batch repeated after a kill converges.
+    /// </summary>
     public async Task<ImportBatchResult> ImportAsync(PromptDefinition[] prompts, string? set)
     {
-        if (await FindConflictsAsync(prompts) is [var conflict, ..])
+        var stored = await BoundedFanOut.RunAsync(prompts.Length, MaxConcurrentCalls, i => Prompt(prompts[i].Id).GetSnapshotAsync());
+        if (prompts.Where((p, i) => stored[i] is { } s && s.Definition != p).Select(p => p.Id).FirstOrDefault() is { } conflict)
         {
             throw new PromptConflictException(conflict);
         }
 
-        var outcomes = await BoundedFanOut.RunAsync(prompts.Length, MaxConcurrentCalls, async i =>
+        string[] joining = [.. prompts.Where((_, i) => set is not null && stored[i]?.Sets?.Contains(set) != true).Select(p => p.Id)];
+        if (joining.Length > 0)
         {
-            var prompt = Prompt(prompts[i].Id);
-            bool created = await prompt.DefineAsync(prompts[i], set) == DefineOutcome.Created;
-            bool joined = created ? set is not null : set is not null && await prompt.JoinSetAsync(set);
-            return (created, joined);
-        });
-        string[] joinedIds = [.. prompts.Where((_, i) => outcomes[i].joined).Select(p => p.Id)];
-        if (set is not null && joinedIds.Length > 0)
-        {
-            await grains.GetGrain<IPromptSetGrain>(set).AppendAsync(joinedIds);
+            await grains.GetGrain<IPromptSetGrain>(set!).AppendAsync(joining);
         }
 
-        int createdCount = outcomes.Count(o => o.created);
-        return new ImportBatchResult(createdCount, prompts.Length - createdCount, joinedIds.Length);
+        var created = await BoundedFanOut.RunAsync(prompts.Length, MaxConcurrentCalls, async i =>
+        {
+            var prompt = Prompt(prompts[i].Id);
+            bool isNew = await prompt.DefineAsync(prompts[i], set) == DefineOutcome.Created;
+            if (!isNew && set is not null)
+            {
+                await prompt.JoinSetAsync(set);
+            }
+
+            return isNew;
+        });
+        int createdCount = created.Count(c => c);
+        return new ImportBatchResult(createdCount, prompts.Length - createdCount, joining.Length);
     }
 
     /// <inheritdoc />

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Orleans.GvmRaft.PromptSets;
 
 /// <summary>A named prompt set: its size here, its ids in shards of <see cref="PromptSetLayout.ShardSize"/>.</summary>
@@ -9,8 +6,16 @@ public sealed class PromptSetGrain(
     [PersistentState("set", GvmStorage.Prompts)] IPersistentState<PromptSetState> state,
     IGrainFactory grains) : Grain, IPromptSetGrain
 {
-    // Enough to cover the batches of an import in flight when it was killed.
-    private const int RecentAppendWindow = 256;
+    /// <summary>
+    /// How many of the latest ids an append is checked against. An import killed after appending
+    /// a batch appends it again when re-run, whatever its batch size; a window of several import
+    /// batches covers that, at a few megabytes of memory per set grain.
+    /// </summary>
+    public const int RecentWindow = 65_536;
+
+    // The latest ids (up to RecentWindow, oldest first), loaded from the shards on first use.
+    private Queue<string>? _recentOrder;
+    private HashSet<string>? _recent;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -24,9 +29,12 @@ public sealed class PromptSetGrain(
             Prompts.PromptDefinition.ValidateId(id);
         }
 
-        // An import repeated after a kill sends the batch it may already have appended.
-        string hash = AppendHash(promptIds);
-        if (state.State.RecentAppends.Contains(hash))
+        // An import repeated after a kill sends ids it may already have appended: those among the
+        // latest are members already (and so is a repeat within the call).
+        await LoadRecentAsync();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        promptIds = [.. promptIds.Where(id => !_recent!.Contains(id) && seen.Add(id))];
+        if (promptIds.Length == 0)
         {
             return state.State.Count;
         }
@@ -45,15 +53,18 @@ public sealed class PromptSetGrain(
             count += take;
         }
 
-        await state.CommitAsync(this, s =>
+        try
         {
-            s.Count = count;
-            s.RecentAppends.Add(hash);
-            if (s.RecentAppends.Count > RecentAppendWindow)
-            {
-                s.RecentAppends.RemoveAt(0);
-            }
-        });
+            await state.CommitAsync(this, s => s.Count = count);
+        }
+        catch
+        {
+            // What is stored decides which ids are the latest: read them again when next needed.
+            (_recent, _recentOrder) = (null, null);
+            throw;
+        }
+
+        Remember(promptIds);
         return count;
     }
 
@@ -136,16 +147,30 @@ public sealed class PromptSetGrain(
         return [.. order];
     }
 
-    private static string AppendHash(string[] promptIds)
+    private async Task LoadRecentAsync()
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (string id in promptIds)
+        if (_recent is not null)
         {
-            sha.AppendData(Encoding.UTF8.GetBytes(id));
-            sha.AppendData("\n"u8);
+            return;
         }
 
-        return Convert.ToHexStringLower(sha.GetHashAndReset().AsSpan(0, 16));
+        long from = Math.Max(0, state.State.Count - RecentWindow);
+        (_recent, _recentOrder) = (new HashSet<string>(StringComparer.Ordinal), new Queue<string>());
+        Remember(await GetIdsAsync(from, (int)(state.State.Count - from)));
+    }
+
+    private void Remember(string[] promptIds)
+    {
+        foreach (string id in promptIds)
+        {
+            _recent!.Add(id);
+            _recentOrder!.Enqueue(id);
+        }
+
+        while (_recentOrder!.Count > RecentWindow)
+        {
+            _recent!.Remove(_recentOrder.Dequeue());
+        }
     }
 
     private IPromptSetShardGrain Shard(long index) => grains.GetGrain<IPromptSetShardGrain>(PromptSetLayout.ShardKey(Name, index));

@@ -26,6 +26,7 @@ public sealed class PromptGrain(
             throw new ArgumentException($"definition of '{definition.Id}' sent to prompt '{PromptId}'.");
         }
 
+        await RefreshIfUndefinedAsync();
         if (state.State.Definition is { } existing)
         {
             return existing == definition ? DefineOutcome.Unchanged : throw new PromptConflictException(PromptId);
@@ -48,7 +49,11 @@ public sealed class PromptGrain(
     }
 
     /// <inheritdoc />
-    public Task<PromptDefinition?> GetDefinitionAsync() => Task.FromResult(state.State.Definition);
+    public async Task<PromptDefinition?> GetDefinitionAsync()
+    {
+        await RefreshIfUndefinedAsync();
+        return state.State.Definition;
+    }
 
     /// <inheritdoc />
     public async Task ForgetAsync()
@@ -75,6 +80,7 @@ public sealed class PromptGrain(
     public async Task<PromptRecord> RecordAsync(RolloutReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
+        await RefreshIfUndefinedAsync();
         RequireDefined();
         report.Validate();
         if (state.State.RecentReportIds.Contains(report.ReportId))
@@ -101,15 +107,17 @@ public sealed class PromptGrain(
     }
 
     /// <inheritdoc />
-    public Task<PromptEstimate?> GetEstimateAsync()
+    public async Task<PromptEstimate?> GetEstimateAsync()
     {
+        await RefreshIfUndefinedAsync();
         RequireDefined();
-        return Task.FromResult(state.State.LatestEstimate);
+        return state.State.LatestEstimate;
     }
 
     /// <inheritdoc />
     public async Task<bool> JoinSetAsync(string set)
     {
+        await RefreshIfUndefinedAsync();
         RequireDefined();
         PromptSets.PromptSetLayout.ValidateName(set);
         if (state.State.Sets.Contains(set))
@@ -122,12 +130,13 @@ public sealed class PromptGrain(
     }
 
     /// <inheritdoc />
-    public Task<PromptSnapshot?> GetSnapshotAsync()
+    public async Task<PromptSnapshot?> GetSnapshotAsync()
     {
+        await RefreshIfUndefinedAsync();
         var s = state.State;
-        return Task.FromResult(s.Definition is null
+        return s.Definition is null
             ? null
-            : new PromptSnapshot(s.Definition, s.Statistics, s.LatestEstimate, s.LastAllocation, [.. s.History], [.. s.Sets]));
+            : new PromptSnapshot(s.Definition, s.Statistics, s.LatestEstimate, s.LastAllocation, [.. s.History], [.. s.Sets]);
     }
 
     private PromptRecord Record(ReportDisposition disposition) =>
@@ -177,6 +186,16 @@ public sealed class PromptGrain(
         if (list.Count > limit)
         {
             list.RemoveRange(0, list.Count - limit);
+        }
+    }
+
+    // A bulk import writes rows without activating grains: an activation that read no row before
+    // the prompt was imported reads again before it answers that the prompt is unknown.
+    private async Task RefreshIfUndefinedAsync()
+    {
+        if (state.State.Definition is null)
+        {
+            await state.ReadStateAsync();
         }
     }
 

@@ -96,13 +96,16 @@ public sealed partial class TrainingRunGrain
 
     /// <summary>
     /// Per prompt of this iteration so far, from the queue's records of both stages: responses drawn
-    /// and accepted, and the estimate and lifetime samples recording its results left behind (the
-    /// latest: estimates of one draw and samples spent only grow).
+    /// and accepted, the estimate recording its stage-1 results left behind (the latest: an
+    /// estimate of one draw only grows; a prompt without stage-1 results here, e.g. a reused
+    /// estimate, takes the one its stage-2 results saw), and its lifetime samples after its last
+    /// recorded results.
     /// </summary>
     private async Task<Dictionary<string, IterationRecord>> IterationRecordsAsync(int iteration)
     {
         var estimate = await Queue.GetItemsAsync(iteration, RolloutStage.Estimate);
         var sample = await Queue.GetItemsAsync(iteration, RolloutStage.Sample);
+        var stage1 = estimate.Where(i => i.CompletedBy is not null).ToLookup(i => i.PromptId, StringComparer.Ordinal);
         return estimate.Concat(sample)
             .GroupBy(i => i.PromptId, StringComparer.Ordinal)
             .ToDictionary(
@@ -110,10 +113,13 @@ public sealed partial class TrainingRunGrain
                 g => new IterationRecord(
                     g.Sum(i => i.Drawn),
                     g.Sum(i => i.Accepted),
-                    g.Where(i => i.CompletedBy is not null).Select(i => i.Estimate).MaxBy(e => e?.Samples ?? -1),
+                    Latest(stage1[g.Key]) ?? Latest(g.Where(i => i.CompletedBy is not null)),
                     g.Where(i => i.CompletedBy is not null).Select(i => (long?)i.SamplesSpent).Max()),
                 StringComparer.Ordinal);
     }
+
+    private static PromptEstimate? Latest(IEnumerable<Rollouts.WorkItemRecord> completed) =>
+        completed.Select(i => i.Estimate).Where(e => e is not null).MaxBy(e => e!.Samples);
 
     private readonly record struct IterationRecord(int Drawn, int Accepted, PromptEstimate? Estimate, long? SamplesSpent);
 }

@@ -4,7 +4,8 @@ namespace Orleans.GvmRaft.Silo.PromptTable;
 
 /// <summary>
 /// Coalesces requests from many callers into batches, each handled by one call of the flush (one
-/// transaction). A batch is sent when it is full, or <c>delay</c> after its first request; while
+/// transaction). A batch is sent when it is full, or <c>delay</c> after its first request (within a
+/// millisecond or so: the wait is in steps of a millisecond); while
 /// every flush slot is busy, requests keep gathering, so batches grow with the load. Each caller's
 /// task completes only when its batch's flush returned: with its own result, or with the flush's
 /// error, which every request of that batch shares (nothing of a failed flush is applied).
@@ -53,23 +54,36 @@ public sealed class GroupCommit<TRequest, TResult> : IAsyncDisposable
     /// <summary>Queues <paramref name="request"/>; completes when its batch was flushed.</summary>
     public Task<TResult> SubmitAsync(TRequest request)
     {
-        if (_closing)
-        {
-            throw new ObjectDisposedException(nameof(GroupCommit<TRequest, TResult>), "the store is shutting down.");
-        }
-
         var pending = new Pending(request, new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Enqueue(pending);
         Wake();
+
+        // A request that raced the shutdown and found the loop gone is failed here, not left waiting.
+        if (_loop.IsCompleted)
+        {
+            FailStragglers();
+        }
+
         return pending.Completion.Task;
     }
 
-    /// <summary>Stops taking requests, flushes what is queued and waits for every flush.</summary>
+    /// <summary>Flushes what is queued, waits for every flush, and fails any request that comes later.</summary>
     public async ValueTask DisposeAsync()
     {
         _closing = true;
         Wake();
         await _loop;
+        FailStragglers();
+    }
+
+    // Not InvalidOperationException: callers treat that as a refusal for good, and a write cut off
+    // by the shutdown is one to retry elsewhere.
+    private void FailStragglers()
+    {
+        while (_queue.TryDequeue(out var late))
+        {
+            late.Completion.TrySetException(new OperationCanceledException("the prompt store is shutting down; the request was not sent."));
+        }
     }
 
     private void Wake()
@@ -86,13 +100,16 @@ public sealed class GroupCommit<TRequest, TResult> : IAsyncDisposable
         {
             await _signal.WaitAsync();
 
-            // Cleared before draining: a request queued from here on signals again.
-            Volatile.Write(ref _signaled, 0);
+            // Cleared (with a full fence, so the emptiness check below cannot move before it)
+            // before draining: a request queued from here on signals again.
+            Interlocked.Exchange(ref _signaled, 0);
             while (!_queue.IsEmpty || _carried.Count > 0)
             {
-                if (_carried.Count + _queue.Count < _maxBatch && _delay > TimeSpan.Zero)
+                // Wait for company until the batch is full or the delay is over, whichever is first.
+                var until = DateTime.UtcNow + _delay;
+                while (_carried.Count + _queue.Count < _maxBatch && DateTime.UtcNow < until)
                 {
-                    await Task.Delay(_delay);
+                    await Task.Delay(1);
                 }
 
                 var batch = Take();

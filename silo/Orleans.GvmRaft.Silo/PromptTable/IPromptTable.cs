@@ -6,8 +6,8 @@ public interface IPromptTable
     /// <summary>How many writes may be in flight at once (SQLite has one writer).</summary>
     int MaxConcurrentWrites { get; }
 
-    /// <summary>The rows of <paramref name="ids"/>, in order; null where a prompt has no row.</summary>
-    Task<PromptRow?[]> ReadAsync(IReadOnlyList<string> ids);
+    /// <summary>What is stored for each of <paramref name="ids"/>, in order: nothing, the row, or why it is unusable.</summary>
+    Task<StoredRow[]> ReadAsync(IReadOnlyList<string> ids);
 
     /// <summary>
     /// Writes rows with a per-row version check: a row's <see cref="PromptRow.Version"/> is the

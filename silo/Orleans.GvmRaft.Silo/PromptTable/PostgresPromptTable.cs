@@ -10,7 +10,7 @@ namespace Orleans.GvmRaft.Silo.PromptTable;
 /// </summary>
 public sealed class PostgresPromptTable : IPromptTable, IAsyncDisposable
 {
-    private static readonly HashSet<string> Json = ["sets", "history", "report_ids"];
+    private static readonly HashSet<string> Json = [.. PromptRow.Columns.Where(c => PromptTableSql.Kind(c) == ColumnKind.Json)];
     private static readonly string SelectList = string.Join(", ", PromptRow.Columns.Select(c => Json.Contains(c) ? $"u.{c}::jsonb" : $"u.{c}"));
     private static readonly string Source = $"FROM unnest({string.Join(", ", PromptRow.Columns.Select((_, i) => $"@p{i}"))}) AS u({PromptRow.ColumnList})";
 
@@ -50,12 +50,12 @@ public sealed class PostgresPromptTable : IPromptTable, IAsyncDisposable
     public int MaxConcurrentWrites => 4;
 
     /// <inheritdoc />
-    public async Task<PromptRow?[]> ReadAsync(IReadOnlyList<string> ids)
+    public async Task<StoredRow[]> ReadAsync(IReadOnlyList<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
         await using var command = _source.CreateCommand(Select);
         command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids.ToArray() });
-        var found = new Dictionary<string, PromptRow>(ids.Count, StringComparer.Ordinal);
+        var found = new Dictionary<string, StoredRow>(ids.Count, StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -67,8 +67,7 @@ public sealed class PostgresPromptTable : IPromptTable, IAsyncDisposable
                     values[i] = values[i] is DBNull ? null : values[i];
                 }
 
-                var row = PromptRow.FromValues(values);
-                found[row.Id] = row;
+                found[(string)values[0]!] = StoredRow.Of(values);
             }
         }
 
@@ -125,16 +124,14 @@ public sealed class PostgresPromptTable : IPromptTable, IAsyncDisposable
     private static NpgsqlParameter Column(int c, object?[][] rows)
     {
         string name = $"p{c}";
-        return PromptTableSql.SqliteType(PromptRow.Columns[c]) switch
+        return PromptTableSql.Kind(PromptRow.Columns[c]) switch
         {
-            Microsoft.Data.Sqlite.SqliteType.Text => Array(name, NpgsqlDbType.Text, rows.Select(r => (string?)r[c]).ToArray()),
-            Microsoft.Data.Sqlite.SqliteType.Real => Array(name, NpgsqlDbType.Double, rows.Select(r => (double?)r[c]).ToArray()),
-            _ when IsInt32(PromptRow.Columns[c]) => Array(name, NpgsqlDbType.Integer, rows.Select(r => (int?)r[c]).ToArray()),
+            ColumnKind.Text or ColumnKind.Json => Array(name, NpgsqlDbType.Text, rows.Select(r => (string?)r[c]).ToArray()),
+            ColumnKind.Double => Array(name, NpgsqlDbType.Double, rows.Select(r => (double?)r[c]).ToArray()),
+            ColumnKind.Int32 => Array(name, NpgsqlDbType.Integer, rows.Select(r => (int?)r[c]).ToArray()),
             _ => Array(name, NpgsqlDbType.Bigint, rows.Select(r => (long?)r[c]).ToArray()),
         };
     }
-
-    private static bool IsInt32(string column) => column is "est_iteration" or "est_samples" or "est_accepted" or "alloc_iteration" or "alloc_samples";
 
     private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, T[] values) => new(name, NpgsqlDbType.Array | type) { Value = values };
 }

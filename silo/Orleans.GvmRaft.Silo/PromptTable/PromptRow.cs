@@ -23,35 +23,86 @@ public sealed record PromptRow
     /// <summary>The columns as a SELECT list.</summary>
     public static string ColumnList { get; } = string.Join(", ", Columns);
 
-#pragma warning disable CS1591 // One property per column of the same name; the DDL documents them.
+    /// <summary>Column <c>id</c>.</summary>
     public required string Id { get; init; }
+
+    /// <summary>Column <c>text</c>.</summary>
     public required string Text { get; init; }
+
+    /// <summary>Column <c>answer</c>.</summary>
     public required string Answer { get; init; }
+
+    /// <summary>Column <c>verifier</c>.</summary>
     public required string Verifier { get; init; }
+
+    /// <summary>Column <c>sets</c>.</summary>
     public required string Sets { get; init; }
+
+    /// <summary>Column <c>attempts</c>.</summary>
     public long Attempts { get; init; }
+
+    /// <summary>Column <c>acceptances</c>.</summary>
     public long Acceptances { get; init; }
+
+    /// <summary>Column <c>estimate_samples</c>.</summary>
     public long EstimateSamples { get; init; }
+
+    /// <summary>Column <c>allocated_samples</c>.</summary>
     public long AllocatedSamples { get; init; }
+
+    /// <summary>Column <c>reports_applied</c>.</summary>
     public long ReportsApplied { get; init; }
+
+    /// <summary>Column <c>grad_count</c>.</summary>
     public long GradCount { get; init; }
+
+    /// <summary>Column <c>grad_mean</c>.</summary>
     public double GradMean { get; init; }
+
+    /// <summary>Column <c>grad_m2</c>.</summary>
     public double GradM2 { get; init; }
+
+    /// <summary>Column <c>est_run_id</c>.</summary>
     public string? EstRunId { get; init; }
+
+    /// <summary>Column <c>est_iteration</c>.</summary>
     public int? EstIteration { get; init; }
+
+    /// <summary>Column <c>est_policy_version</c>.</summary>
     public long? EstPolicyVersion { get; init; }
+
+    /// <summary>Column <c>est_samples</c>.</summary>
     public int? EstSamples { get; init; }
+
+    /// <summary>Column <c>est_accepted</c>.</summary>
     public int? EstAccepted { get; init; }
+
+    /// <summary>Column <c>est_grad_count</c>.</summary>
     public long? EstGradCount { get; init; }
+
+    /// <summary>Column <c>est_grad_mean</c>.</summary>
     public double? EstGradMean { get; init; }
+
+    /// <summary>Column <c>est_grad_m2</c>.</summary>
     public double? EstGradM2 { get; init; }
+
+    /// <summary>Column <c>alloc_run_id</c>.</summary>
     public string? AllocRunId { get; init; }
+
+    /// <summary>Column <c>alloc_iteration</c>.</summary>
     public int? AllocIteration { get; init; }
+
+    /// <summary>Column <c>alloc_samples</c>.</summary>
     public int? AllocSamples { get; init; }
+
+    /// <summary>Column <c>history</c>.</summary>
     public required string History { get; init; }
+
+    /// <summary>Column <c>report_ids</c>.</summary>
     public required string ReportIds { get; init; }
+
+    /// <summary>Column <c>version</c>.</summary>
     public long Version { get; init; }
-#pragma warning restore CS1591
 
     /// <summary>The row of a defined prompt's state at <paramref name="version"/>.</summary>
     public static PromptRow FromState(string id, PromptState state, long version)

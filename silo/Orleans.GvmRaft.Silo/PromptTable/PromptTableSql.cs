@@ -39,10 +39,21 @@ internal static class PromptTableSql
         r.History, r.ReportIds, r.Version,
     ];
 
-    public static SqliteType SqliteType(string column) => column switch
+    /// <summary>The kind of value a column holds, as deploy/sql/*/05-prompts.sql declares it.</summary>
+    public static ColumnKind Kind(string column) => column switch
     {
-        "grad_mean" or "grad_m2" or "est_grad_mean" or "est_grad_m2" => Microsoft.Data.Sqlite.SqliteType.Real,
-        "id" or "text" or "answer" or "verifier" or "sets" or "est_run_id" or "alloc_run_id" or "history" or "report_ids" => Microsoft.Data.Sqlite.SqliteType.Text,
+        "id" or "text" or "answer" or "verifier" or "est_run_id" or "alloc_run_id" => ColumnKind.Text,
+        "sets" or "history" or "report_ids" => ColumnKind.Json,
+        "grad_mean" or "grad_m2" or "est_grad_mean" or "est_grad_m2" => ColumnKind.Double,
+        "est_iteration" or "est_samples" or "est_accepted" or "alloc_iteration" or "alloc_samples" => ColumnKind.Int32,
+        _ => ColumnKind.Int64,
+    };
+
+    /// <summary>The SQLite storage class of a column.</summary>
+    public static SqliteType SqliteType(string column) => Kind(column) switch
+    {
+        ColumnKind.Double => Microsoft.Data.Sqlite.SqliteType.Real,
+        ColumnKind.Text or ColumnKind.Json => Microsoft.Data.Sqlite.SqliteType.Text,
         _ => Microsoft.Data.Sqlite.SqliteType.Integer,
     };
 }

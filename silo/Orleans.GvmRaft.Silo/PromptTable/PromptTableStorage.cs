@@ -16,7 +16,7 @@ public sealed partial class PromptTableStorage : IGrainStorage, IAsyncDisposable
 {
     private readonly IPromptTable _table;
     private readonly ILogger _logger;
-    private readonly GroupCommit<string, PromptRow?> _reads;
+    private readonly GroupCommit<string, StoredRow> _reads;
     private readonly GroupCommit<PromptRow, bool> _writes;
 
     /// <summary>A storage over <paramref name="table"/>, batching by <paramref name="options"/>.</summary>
@@ -28,7 +28,7 @@ public sealed partial class PromptTableStorage : IGrainStorage, IAsyncDisposable
         _logger = logger;
         // A read is an activation waiting on it: it goes at once, and reads arriving while two
         // are in flight gather into the next. Writes wait FlushDelay for company.
-        _reads = new GroupCommit<string, PromptRow?>(ids => _table.ReadAsync(ids), key: null, options.MaxBatchSize, TimeSpan.Zero, maxConcurrentFlushes: 2);
+        _reads = new GroupCommit<string, StoredRow>(ids => _table.ReadAsync(ids), key: null, options.MaxBatchSize, TimeSpan.Zero, maxConcurrentFlushes: 2);
         _writes = new GroupCommit<PromptRow, bool>(rows => _table.WriteAsync(rows), key: r => r.Id, options.MaxBatchSize, options.FlushDelay, table.MaxConcurrentWrites);
     }
 
@@ -40,8 +40,8 @@ public sealed partial class PromptTableStorage : IGrainStorage, IAsyncDisposable
     {
         var state = Prompt(grainState, grainId);
         string id = KeyOf(grainId);
-        var row = await _reads.SubmitAsync(id);
-        if (row is null)
+        var stored = await _reads.SubmitAsync(id);
+        if (stored.IsMissing)
         {
             state.State = new PromptState();
             state.ETag = null;
@@ -51,7 +51,7 @@ public sealed partial class PromptTableStorage : IGrainStorage, IAsyncDisposable
 
         try
         {
-            state.State = row.ToState();
+            state.State = stored.ToState()!;
         }
         catch (PromptRowException e)
         {
@@ -59,7 +59,7 @@ public sealed partial class PromptTableStorage : IGrainStorage, IAsyncDisposable
             throw;
         }
 
-        state.ETag = row.Version.ToString(CultureInfo.InvariantCulture);
+        state.ETag = stored.Row!.Version.ToString(CultureInfo.InvariantCulture);
         state.RecordExists = true;
     }
 

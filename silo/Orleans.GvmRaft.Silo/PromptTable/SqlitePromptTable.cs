@@ -20,10 +20,10 @@ public sealed class SqlitePromptTable(string connectionString) : IPromptTable, I
     public int MaxConcurrentWrites => 1;
 
     /// <inheritdoc />
-    public async Task<PromptRow?[]> ReadAsync(IReadOnlyList<string> ids)
+    public async Task<StoredRow[]> ReadAsync(IReadOnlyList<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var rows = new PromptRow?[ids.Count];
+        var rows = new StoredRow[ids.Count];
         await using var connection = await OpenAsync();
         using var transaction = connection.BeginTransaction(deferred: true);
         using var select = new RawStatement(connection.Handle!, Select);
@@ -31,7 +31,7 @@ public sealed class SqlitePromptTable(string connectionString) : IPromptTable, I
         for (int i = 0; i < ids.Count; i++)
         {
             key[0] = ids[i];
-            rows[i] = select.Query(key) is { } values ? PromptRow.FromValues(values) : null;
+            rows[i] = select.Query(key) is { } values ? StoredRow.Of(values) : default;
         }
 
         return rows;

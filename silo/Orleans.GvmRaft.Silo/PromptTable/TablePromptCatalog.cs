@@ -7,7 +7,8 @@ namespace Orleans.GvmRaft.Silo.PromptTable;
 
 /// <summary>
 /// <see cref="IPromptCatalog"/> straight on the prompt table: a batch of prompts is read in one
-/// query and inserted in one transaction, without activating a grain per prompt.
+/// query and inserted in one transaction, without activating a grain per prompt. A stored row
+/// that is unusable (edited by hand) stops the batch with the prompt and column named.
 /// </summary>
 public sealed class TablePromptCatalog(IPromptTable table, IGrainFactory grains) : IPromptCatalog
 {
@@ -17,18 +18,19 @@ public sealed class TablePromptCatalog(IPromptTable table, IGrainFactory grains)
     public async Task<string[]> FindConflictsAsync(PromptDefinition[] prompts)
     {
         var rows = await table.ReadAsync([.. prompts.Select(p => p.Id)]);
-        return [.. prompts.Where((p, i) => rows[i] is { } row && !SameDefinition(row, p)).Select(p => p.Id)];
+        return [.. prompts.Where((p, i) => rows[i].RowOrThrow() is { } row && !SameDefinition(row, p)).Select(p => p.Id)];
     }
 
     /// <summary>
-    /// New prompts are inserted already in the set; prompts stored before join it through their
-    /// grain (an active grain holds the row's version, so the row is not written behind its back).
-    /// The set's list is appended before the rows say they joined, and the set grain ignores an
-    /// append it has just taken, so a batch repeated after a kill neither loses nor doubles a member.
+    /// The prompts not yet in the set are appended to it first, in batch order; then new prompts
+    /// are inserted already marked as members, and prompts stored before join through their grain
+    /// (an active grain holds the row's version, so the row is not written behind its back). A
+    /// batch repeated after a kill finds the ids it appended among the set's latest and does not
+    /// append them again, so membership converges without losing or doubling a member.
     /// </summary>
     public async Task<ImportBatchResult> ImportAsync(PromptDefinition[] prompts, string? set)
     {
-        var rows = await table.ReadAsync([.. prompts.Select(p => p.Id)]);
+        var rows = (await table.ReadAsync([.. prompts.Select(p => p.Id)])).Select(r => r.RowOrThrow()).ToArray();
         for (int i = 0; i < prompts.Length; i++)
         {
             if (rows[i] is { } row && !SameDefinition(row, prompts[i]))
@@ -37,21 +39,22 @@ public sealed class TablePromptCatalog(IPromptTable table, IGrainFactory grains)
             }
         }
 
-        var absent = prompts.Where((_, i) => rows[i] is null).ToList();
-        var stored = prompts.Where((_, i) => rows[i] is { } row && (set is null || !PromptRowJson.ReadStrings(row.Sets).Contains(set))).ToList();
-        if (set is not null && absent.Count + stored.Count > 0)
+        var joining = prompts.Where((_, i) => set is not null && (rows[i] is null || !PromptRowJson.ReadStrings(rows[i]!.Sets).Contains(set))).ToList();
+        if (joining.Count > 0)
         {
-            await grains.GetGrain<IPromptSetGrain>(set).AppendAsync([.. absent.Concat(stored).Select(p => p.Id)]);
+            await grains.GetGrain<IPromptSetGrain>(set!).AppendAsync([.. joining.Select(p => p.Id)]);
         }
 
+        var absent = prompts.Where((_, i) => rows[i] is null).ToList();
         bool[] inserted = await table.InsertNewAsync([.. absent.Select(p => PromptRow.New(p, set))]);
 
-        // Stored meanwhile by someone else: they join like the prompts stored before.
-        var joinThroughGrain = set is null ? [] : stored.Concat(absent.Where((_, i) => !inserted[i])).ToList();
-        await BoundedFanOut.RunAsync(joinThroughGrain.Count, MaxConcurrentCalls, async i =>
+        // Stored before, or meanwhile by someone else: they join through their grain.
+        var insertedIds = absent.Where((_, i) => inserted[i]).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var throughGrain = joining.Where(p => !insertedIds.Contains(p.Id)).ToList();
+        await BoundedFanOut.RunAsync(throughGrain.Count, MaxConcurrentCalls, async i =>
         {
-            var grain = grains.GetGrain<IPromptGrain>(joinThroughGrain[i].Id);
-            if (await grain.GetDefinitionAsync() is { } definition && definition != joinThroughGrain[i])
+            var grain = grains.GetGrain<IPromptGrain>(throughGrain[i].Id);
+            if (await grain.GetDefinitionAsync() is { } definition && definition != throughGrain[i])
             {
                 throw new PromptConflictException(definition.Id);
             }
@@ -59,24 +62,16 @@ public sealed class TablePromptCatalog(IPromptTable table, IGrainFactory grains)
             return await grain.JoinSetAsync(set!);
         });
 
-        int created = inserted.Count(x => x);
-        return new ImportBatchResult(created, prompts.Length - created, set is null ? 0 : absent.Count + stored.Count);
+        return new ImportBatchResult(insertedIds.Count, prompts.Length - insertedIds.Count, joining.Count);
     }
 
     /// <inheritdoc />
     public async Task<PromptSnapshot?[]> ReadAsync(string[] ids)
     {
         var rows = await table.ReadAsync(ids);
-        return [.. rows.Select(row =>
-        {
-            if (row is null)
-            {
-                return null;
-            }
-
-            var s = row.ToState();
-            return new PromptSnapshot(s.Definition!, s.Statistics, s.LatestEstimate, s.LastAllocation, s.History, s.Sets);
-        })];
+        return [.. rows.Select(row => row.ToState() is { } s
+            ? new PromptSnapshot(s.Definition!, s.Statistics, s.LatestEstimate, s.LastAllocation, s.History, s.Sets)
+            : null)];
     }
 
     private static bool SameDefinition(PromptRow row, PromptDefinition prompt) =>

@@ -168,6 +168,12 @@ public sealed class PromptTableStorageTests(PostgresServer postgres)
         var good = new GrainState<PromptState>(new PromptState());
         await storage.ReadStateAsync("prompt", TestTable.Grain("good"), good);
         Assert.Equal(8, good.State!.Statistics.Attempts);
+
+        // Read in one batch, the bad row fails only its own prompt.
+        var both = await db.Table.ReadAsync(["bad", "good", "absent"]);
+        Assert.Throws<PromptRowException>(() => both[0].ToState());
+        Assert.Equal(8, both[1].ToState()!.Statistics.Attempts);
+        Assert.True(both[2].IsMissing);
     }
 
     private static Task Write(IGrainStorage storage, string id, GrainState<PromptState> state) =>

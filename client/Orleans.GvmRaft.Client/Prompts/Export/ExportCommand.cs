@@ -47,11 +47,21 @@ public static class ExportCommand
                 result.InvocationConfiguration.Output.WriteLine($"exported {rows:N0} prompts of set '{result.GetValue(set)}' to {path}");
                 return 0;
             }
-            catch (Exception e) when (e is ClusterUnavailableException or ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException or OperationCanceledException)
+            catch (Exception e) when (e is ClusterUnavailableException or ArgumentException or IOException or InvalidOperationException
+                or UnauthorizedAccessException or OperationCanceledException or TimeoutException or OrleansException)
             {
-                File.Delete(partial);
                 error.WriteLine($"gvm prompts export: {e.Message}");
-                return e is ClusterUnavailableException ? 3 : 2;
+                return e switch
+                {
+                    OperationCanceledException => 130,
+                    ClusterUnavailableException or TimeoutException or OrleansException => 3,
+                    _ => 2,
+                };
+            }
+            finally
+            {
+                // Nothing half-written stays behind: the file appears whole or not at all.
+                File.Delete(partial);
             }
         });
         return command;
