@@ -40,7 +40,7 @@ for _ in $(seq 120); do
 done
 
 start=$(date +%s%N)
-"$gvm" import "$work/prompts.jsonl" --set bench --gateway-port "${ports[1]}" 2>/dev/null
+"$gvm" import "$work/prompts.jsonl" --set bench --gateway-port "${ports[1]}" 2>/dev/null >&2
 seconds=$(python3 -c "print(($(date +%s%N) - $start) / 1e9)")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$silo_pid/status")
 python3 - "$store" "$prompts" "$seconds" "$hwm" <<'PY'

@@ -15,6 +15,9 @@ namespace Orleans.GvmRaft.Client.Import;
 /// <param name="batchSize">Prompts per call (and per transaction).</param>
 public sealed class PromptImporter(IGrainFactory grains, int batchSize = 5_000)
 {
+    // Batches checked at once: enough to keep the silo and the database busy together.
+    private const int ChecksInFlight = 4;
+
     private IPromptCatalogGrain Catalog => grains.GetGrain<IPromptCatalogGrain>(0);
 
     /// <summary>
@@ -36,13 +39,33 @@ public sealed class PromptImporter(IGrainFactory grains, int batchSize = 5_000)
         return await WriteAsync(prompts, onProgress, cancellationToken, set);
     }
 
-    /// <summary>The ids of <paramref name="prompts"/> stored with a different definition (phase "checking").</summary>
+    /// <summary>
+    /// The ids of <paramref name="prompts"/> stored with a different definition (phase "checking"),
+    /// in file order. Checking only reads, so a few batches are checked at once.
+    /// </summary>
     public async Task<List<string>> FindConflictsAsync(IReadOnlyList<PromptDefinition> prompts, Action<string, int, int>? onProgress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prompts);
-        var conflicts = new List<string>();
-        await ForEachBatchAsync(prompts, "checking", onProgress, cancellationToken, async batch => conflicts.AddRange(await Catalog.FindConflictsAsync(batch)));
-        return conflicts;
+        int batches = (prompts.Count + batchSize - 1) / batchSize;
+        var found = new string[batches][];
+        int checkedSoFar = 0;
+        onProgress?.Invoke("checking", 0, prompts.Count);
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, batches),
+            new ParallelOptions { MaxDegreeOfParallelism = ChecksInFlight, CancellationToken = cancellationToken },
+            async (b, _) =>
+            {
+                var batch = Batch(prompts, b);
+                found[b] = await Catalog.FindConflictsAsync(batch);
+
+                // One report at a time, always forward, whichever batch finished.
+                lock (found)
+                {
+                    checkedSoFar += batch.Length;
+                    onProgress?.Invoke("checking", checkedSoFar, prompts.Count);
+                }
+            });
+        return [.. found.SelectMany(ids => ids)];
     }
 
     /// <summary>
@@ -60,6 +83,12 @@ public sealed class PromptImporter(IGrainFactory grains, int batchSize = 5_000)
         int created = 0;
         await ForEachBatchAsync(prompts, "importing", onProgress, cancellationToken, async batch => created += (await Catalog.ImportAsync(batch, set)).Created);
         return new ImportSummary(created, prompts.Count - created);
+    }
+
+    private PromptDefinition[] Batch(IReadOnlyList<PromptDefinition> prompts, int index)
+    {
+        int start = index * batchSize;
+        return [.. Enumerable.Range(start, Math.Min(batchSize, prompts.Count - start)).Select(i => prompts[i])];
     }
 
     private async Task ForEachBatchAsync(
