@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# gvm-embedded bench pool on a throwaway store: the import of a pool of prompts, the memory of their
-# grains, the solve over the pool and the control plane of iterations drawn from it.
+# gvm-embedded bench pool on a throwaway store: the bulk import of a pool of prompts, the solve over
+# the pool, recording reports into prompts, and the control plane of a driven run's iterations.
 #
-#   bash deploy/bench/pool.sh postgresql 1000000     # or: sqlite | memory, then the pool size
+#   bash deploy/bench/pool.sh postgresql 1000000                  # or: sqlite | memory, then the pool size
+#   bash deploy/bench/pool.sh sqlite 50000 --iterations 5 --json  # further options go to gvm-embedded
 #
 # postgresql starts a server from Debian's packages (durable defaults: fsync and synchronous
 # commit on) in a temporary folder on a free loopback port and removes it afterwards.
