@@ -124,7 +124,8 @@ public static class SqlSchema
         {
             throw new InvalidOperationException(
                 $"{where} holds state written by an earlier version of gvm (prompts inside Orleans' storage table); this version keeps prompts in " +
-                "the gvm_prompts table and cannot read that state. Point the silo at a new database (or file) and import the prompts there again.");
+                "the gvm_prompts table and cannot read that state. Point the silo at a new database (or file) and import the prompts there again " +
+                "(gvm-embedded: --state-db NEW.db, or delete the old file; gvm-silo: ConnectionStrings:Sqlite or ConnectionStrings:PostgreSql).");
         }
     }
 
