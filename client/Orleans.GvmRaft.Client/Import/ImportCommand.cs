@@ -60,19 +60,20 @@ public static class ImportCommand
                 return 0;
             }
             catch (Exception e) when (e is InputFileException or FileNotFoundException or IOException or PromptConflictException or ClusterUnavailableException
-                or ArgumentException or OperationCanceledException or TimeoutException or OrleansException)
+                or ArgumentException or OperationCanceledException or TimeoutException or OrleansException or PromptRowException or InvalidOperationException)
             {
                 error.WriteLine($"gvm import: {e.Message}");
                 error.WriteLine(written == 0
                     ? "gvm import: nothing was imported."
                     : $"gvm import: the first {written:N0} prompts were written before it stopped; run the same import again to finish (stored prompts are left as they are).");
 
-                // 2: the input; 3: the cluster (unreachable, or it failed while importing); 130: interrupted.
+                // 2: the input; 3: the cluster (unreachable, a bad stored row, or it failed while
+                // importing); 130: interrupted here.
                 return e switch
                 {
-                    OperationCanceledException => 130,
-                    ClusterUnavailableException or TimeoutException or OrleansException => 3,
-                    _ => 2,
+                    OperationCanceledException when cancellationToken.IsCancellationRequested => 130,
+                    InputFileException or FileNotFoundException or IOException or PromptConflictException or ArgumentException => 2,
+                    _ => 3,
                 };
             }
         });

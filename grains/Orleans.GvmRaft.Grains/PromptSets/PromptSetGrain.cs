@@ -13,9 +13,10 @@ public sealed class PromptSetGrain(
     /// </summary>
     public const int RecentWindow = 65_536;
 
-    // The latest ids (up to RecentWindow, oldest first), loaded from the shards on first use.
+    // The latest ids (up to RecentWindow, oldest first) and how often each occurs among them
+    // (an id can occur twice in a set written before this check), loaded from the shards on first use.
     private Queue<string>? _recentOrder;
-    private HashSet<string>? _recent;
+    private Dictionary<string, int>? _recent;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -33,7 +34,7 @@ public sealed class PromptSetGrain(
         // latest are members already (and so is a repeat within the call).
         await LoadRecentAsync();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        promptIds = [.. promptIds.Where(id => !_recent!.Contains(id) && seen.Add(id))];
+        promptIds = [.. promptIds.Where(id => !_recent!.ContainsKey(id) && seen.Add(id))];
         if (promptIds.Length == 0)
         {
             return state.State.Count;
@@ -154,22 +155,28 @@ public sealed class PromptSetGrain(
             return;
         }
 
+        // Read first, then keep: a failed read leaves nothing half-loaded behind.
         long from = Math.Max(0, state.State.Count - RecentWindow);
-        (_recent, _recentOrder) = (new HashSet<string>(StringComparer.Ordinal), new Queue<string>());
-        Remember(await GetIdsAsync(from, (int)(state.State.Count - from)));
+        string[] latest = await GetIdsAsync(from, (int)(state.State.Count - from));
+        (_recent, _recentOrder) = (new Dictionary<string, int>(StringComparer.Ordinal), new Queue<string>());
+        Remember(latest);
     }
 
     private void Remember(string[] promptIds)
     {
         foreach (string id in promptIds)
         {
-            _recent!.Add(id);
+            _recent![id] = _recent.GetValueOrDefault(id) + 1;
             _recentOrder!.Enqueue(id);
         }
 
         while (_recentOrder!.Count > RecentWindow)
         {
-            _recent!.Remove(_recentOrder.Dequeue());
+            string oldest = _recentOrder.Dequeue();
+            if (--_recent![oldest] == 0)
+            {
+                _recent.Remove(oldest);
+            }
         }
     }
 

@@ -58,6 +58,7 @@ public sealed class PromptGrain(
     /// <inheritdoc />
     public async Task ForgetAsync()
     {
+        await RefreshIfUndefinedAsync();
         if (state.State.Definition is null)
         {
             return;

@@ -150,7 +150,18 @@ public sealed class GroupCommit<TRequest, TResult> : IAsyncDisposable
 
         void Add(Pending pending)
         {
-            if (batch.Count < _maxBatch && (keys is null || keys.Add(_key!(pending.Request))))
+            string? key;
+            try
+            {
+                key = _key?.Invoke(pending.Request);
+            }
+            catch (Exception e)
+            {
+                pending.Completion.TrySetException(e);
+                return;
+            }
+
+            if (batch.Count < _maxBatch && (keys is null || keys.Add(key!)))
             {
                 batch.Add(pending);
             }

@@ -39,7 +39,8 @@ public sealed class TablePromptCatalog(IPromptTable table, IGrainFactory grains)
             }
         }
 
-        var joining = prompts.Where((_, i) => set is not null && (rows[i] is null || !PromptRowJson.ReadStrings(rows[i]!.Sets).Contains(set))).ToList();
+        // A stored row is checked whole (its sets are JSON a hand may have broken) before it counts.
+        var joining = prompts.Where((_, i) => set is not null && (rows[i] is null || !rows[i]!.ToState().Sets.Contains(set))).ToList();
         if (joining.Count > 0)
         {
             await grains.GetGrain<IPromptSetGrain>(set!).AppendAsync([.. joining.Select(p => p.Id)]);

@@ -113,6 +113,14 @@ public sealed class PromptTableSiloTests(PostgresServer postgres, RedisServer re
         var fine = silo.Grains.GetGrain<IPromptGrain>("fine");
         Assert.Equal(ReportDisposition.Applied, await fine.RecordRolloutsAsync(new RolloutReport("f", "run", 1, 0, RolloutStage.Estimate, 2, 1, [])));
 
+        // Importing it into a set, which reads its row whole, says which row to mend and writes nothing.
+        string file = CliRunner.TempFile("""{"id": "edited", "problem": "What is 5 + 5?", "answer": "10", "verifier": "exact"}""");
+        var import = await CliRunner.RunAsync(
+            "import", file, "--set", "again", "--gateway-port", silo.GatewayPort.ToString(CultureInfo.InvariantCulture), "--cluster-id", settings["Gvm:Silo:ClusterId"]!);
+        Assert.Equal(3, import.ExitCode);
+        Assert.Contains("prompt 'edited': stored column acceptances", import.Error);
+        Assert.Contains("nothing was imported", import.Error);
+
         // Mended by hand, the prompt activates on the next call.
         await db.ExecuteAsync("UPDATE gvm_prompts SET acceptances = 1 WHERE id = @id", "edited");
         Assert.Equal(1, (await silo.Grains.GetGrain<IPromptGrain>("edited").GetSnapshotAsync())!.Statistics.Acceptances);

@@ -48,14 +48,14 @@ public static class ExportCommand
                 return 0;
             }
             catch (Exception e) when (e is ClusterUnavailableException or ArgumentException or IOException or InvalidOperationException
-                or UnauthorizedAccessException or OperationCanceledException or TimeoutException or OrleansException)
+                or UnauthorizedAccessException or OperationCanceledException or TimeoutException or OrleansException or Orleans.GvmRaft.Prompts.PromptRowException)
             {
                 error.WriteLine($"gvm prompts export: {e.Message}");
                 return e switch
                 {
-                    OperationCanceledException => 130,
-                    ClusterUnavailableException or TimeoutException or OrleansException => 3,
-                    _ => 2,
+                    OperationCanceledException when cancellationToken.IsCancellationRequested => 130,
+                    ArgumentException or IOException or UnauthorizedAccessException => 2,
+                    _ => 3,
                 };
             }
             finally
