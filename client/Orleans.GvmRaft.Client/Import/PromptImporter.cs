@@ -80,8 +80,17 @@ public sealed class PromptImporter(IGrainFactory grains, int batchSize = 5_000)
             PromptSetLayout.ValidateName(set);
         }
 
-        int created = 0;
-        await ForEachBatchAsync(prompts, "importing", onProgress, cancellationToken, async batch => created += (await Catalog.ImportAsync(batch, set)).Created);
+        int created = 0, written = 0;
+        onProgress?.Invoke("importing", 0, prompts.Count);
+        for (int b = 0; written < prompts.Count; b++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = Batch(prompts, b);
+            created += (await Catalog.ImportAsync(batch, set)).Created;
+            written += batch.Length;
+            onProgress?.Invoke("importing", written, prompts.Count);
+        }
+
         return new ImportSummary(created, prompts.Count - created);
     }
 
@@ -89,22 +98,5 @@ public sealed class PromptImporter(IGrainFactory grains, int batchSize = 5_000)
     {
         int start = index * batchSize;
         return [.. Enumerable.Range(start, Math.Min(batchSize, prompts.Count - start)).Select(i => prompts[i])];
-    }
-
-    private async Task ForEachBatchAsync(
-        IReadOnlyList<PromptDefinition> prompts,
-        string phase,
-        Action<string, int, int>? onProgress,
-        CancellationToken cancellationToken,
-        Func<PromptDefinition[], Task> call)
-    {
-        onProgress?.Invoke(phase, 0, prompts.Count);
-        for (int start = 0; start < prompts.Count; start += batchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int end = Math.Min(prompts.Count, start + batchSize);
-            await call([.. Enumerable.Range(start, end - start).Select(i => prompts[i])]);
-            onProgress?.Invoke(phase, end, prompts.Count);
-        }
     }
 }
