@@ -11,4 +11,7 @@ public enum ClusteringKind
 
     /// <summary>A membership table in Redis (<c>ConnectionStrings:Redis</c>).</summary>
     Redis,
+
+    /// <summary>A membership table in Azure Table storage (<c>ConnectionStrings:AzureStorage</c>).</summary>
+    AzureTable,
 }

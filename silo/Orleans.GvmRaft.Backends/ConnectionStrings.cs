@@ -27,6 +27,9 @@ public static class ConnectionStrings
     /// <summary>The Redis connection string; throws naming the setting when missing.</summary>
     public static string Redis(IConfiguration configuration) => Required(configuration, "Redis");
 
+    /// <summary>The Azure Storage connection string (one account: tables and blobs); throws naming the setting when missing.</summary>
+    public static string AzureStorage(IConfiguration configuration) => Required(configuration, "AzureStorage");
+
     /// <summary>The Redis client configuration from <c>ConnectionStrings:Redis</c>.</summary>
     public static ConfigurationOptions RedisOptions(IConfiguration configuration) => ConfigurationOptions.Parse(Redis(configuration));
 

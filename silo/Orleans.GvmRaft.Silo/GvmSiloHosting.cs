@@ -108,7 +108,17 @@ public static class GvmSiloHosting
     /// </summary>
     public static GvmSiloOptions ReadSiloOptions(IConfiguration configuration)
     {
-        var options = configuration.GetSection(GvmSiloOptions.SectionName).Get<GvmSiloOptions>() ?? new GvmSiloOptions();
+        GvmSiloOptions options;
+        try
+        {
+            options = configuration.GetSection(GvmSiloOptions.SectionName).Get<GvmSiloOptions>() ?? new GvmSiloOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value of the wrong type ("Gvm:Silo:Storage Azure"): the binder's message names the setting.
+            throw new OptionsValidationException(GvmSiloOptions.SectionName, typeof(GvmSiloOptions), [e.Message]);
+        }
+
         var errors = options.Validate().ToList();
         if (errors.Count > 0)
         {

@@ -40,20 +40,43 @@ public sealed class GvmSiloOptions : IValidatableOptions
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Grain storage: Memory, Sqlite, PostgreSql or Redis.</summary>
+    /// <summary>Grain storage: Memory, Sqlite, PostgreSql, Redis, AzureTable or AzureBlob.</summary>
     public StorageKind Storage { get; set; } = StorageKind.Memory;
 
-    /// <summary>Clustering: Localhost, PostgreSql or Redis.</summary>
+    /// <summary>Clustering: Localhost, PostgreSql, Redis or AzureTable.</summary>
     public ClusteringKind Clustering { get; set; } = ClusteringKind.Localhost;
 
-    /// <summary>Reminders: Auto (the clustering's store), Memory, PostgreSql or Redis.</summary>
+    /// <summary>Reminders: Auto (the clustering's store), Memory, PostgreSql, Redis or AzureTable.</summary>
     public RemindersKind Reminders { get; set; } = RemindersKind.Auto;
 
     /// <summary>
-    /// The address the silo and gateway listen on and advertise. Loopback by default: nothing
-    /// listens beyond this machine unless configured to.
+    /// The address the silo and gateway listen on: loopback by default, so nothing listens beyond
+    /// this machine unless configured to; <c>0.0.0.0</c> (or <c>::</c>) listens on every interface and
+    /// then needs <see cref="AdvertisedAddress"/>. Beyond loopback the silo needs <see cref="Tls"/>
+    /// or <see cref="AllowInsecure"/>.
     /// </summary>
     public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// The address other silos and clients reach this one at (in a pod, the pod IP), when it is not
+    /// <see cref="ListenAddress"/>; required when that is every interface.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// Listen beyond loopback without TLS: anyone who reaches the ports can join the cluster or
+    /// call any grain. Off, so that exposure is a decision someone wrote down.
+    /// </summary>
+    public bool AllowInsecure { get; set; }
+
+    /// <summary>TLS between silos and with clients (<c>Gvm:Silo:Tls:*</c>); off unless a certificate is configured.</summary>
+    public ClusterTlsOptions Tls { get; set; } = new();
+
+    /// <summary>The address advertised to the cluster.</summary>
+    public IPAddress Advertised => IPAddress.Parse(string.IsNullOrWhiteSpace(AdvertisedAddress) ? ListenAddress : AdvertisedAddress);
+
+    /// <summary>Whether anything listens or is reached beyond this machine's loopback.</summary>
+    public bool Exposed => !IPAddress.IsLoopback(IPAddress.Parse(ListenAddress)) || !IPAddress.IsLoopback(Advertised);
 
     /// <summary>
     /// Create the SQL schema and the providers' named statements (deploy/sql/) at start-up when
@@ -66,6 +89,7 @@ public sealed class GvmSiloOptions : IValidatableOptions
     {
         ClusteringKind.PostgreSql => RemindersKind.PostgreSql,
         ClusteringKind.Redis => RemindersKind.Redis,
+        ClusteringKind.AzureTable => RemindersKind.AzureTable,
         _ => RemindersKind.Memory,
     };
 
@@ -109,22 +133,57 @@ public sealed class GvmSiloOptions : IValidatableOptions
 
         if (!Enum.IsDefined(Storage))
         {
-            yield return $"{SectionName}:Storage must be Memory, Sqlite, PostgreSql or Redis (got {(int)Storage}).";
+            yield return $"{SectionName}:Storage must be {string.Join(", ", Enum.GetNames<StorageKind>())} (got {(int)Storage}).";
         }
 
         if (!Enum.IsDefined(Clustering))
         {
-            yield return $"{SectionName}:Clustering must be Localhost, PostgreSql or Redis (got {(int)Clustering}).";
+            yield return $"{SectionName}:Clustering must be {string.Join(", ", Enum.GetNames<ClusteringKind>())} (got {(int)Clustering}).";
         }
 
         if (!Enum.IsDefined(Reminders))
         {
-            yield return $"{SectionName}:Reminders must be Auto, Memory, PostgreSql or Redis (got {(int)Reminders}).";
+            yield return $"{SectionName}:Reminders must be {string.Join(", ", Enum.GetNames<RemindersKind>())} (got {(int)Reminders}).";
         }
 
-        if (!IPAddress.TryParse(ListenAddress, out _))
+        foreach (string error in ValidateAddresses().Concat(Tls.Validate()))
+        {
+            yield return error;
+        }
+    }
+
+    private IEnumerable<string> ValidateAddresses()
+    {
+        if (!IPAddress.TryParse(ListenAddress, out var listen))
         {
             yield return $"{SectionName}:ListenAddress must be an IP address (got '{ListenAddress}').";
+            yield break;
+        }
+
+        bool everyInterface = listen.Equals(IPAddress.Any) || listen.Equals(IPAddress.IPv6Any);
+        if (string.IsNullOrWhiteSpace(AdvertisedAddress))
+        {
+            if (everyInterface)
+            {
+                yield return $"{SectionName}:ListenAddress {ListenAddress} listens on every interface: set {SectionName}:AdvertisedAddress to the address other silos and clients reach this one at (in a pod, the pod IP).";
+                yield break;
+            }
+        }
+        else if (!IPAddress.TryParse(AdvertisedAddress, out var advertised))
+        {
+            yield return $"{SectionName}:AdvertisedAddress must be an IP address (got '{AdvertisedAddress}').";
+            yield break;
+        }
+        else if (advertised.Equals(IPAddress.Any) || advertised.Equals(IPAddress.IPv6Any))
+        {
+            yield return $"{SectionName}:AdvertisedAddress must be one address others can reach, not every interface (got '{AdvertisedAddress}').";
+            yield break;
+        }
+
+        if (Exposed && !Tls.Enabled && !AllowInsecure)
+        {
+            yield return $"{SectionName}:ListenAddress {ListenAddress} reaches beyond this machine without TLS, so anyone who reaches the ports could join or call any grain: " +
+                $"set {ClusterTlsOptions.SectionName}:CertificatePath and {ClusterTlsOptions.SectionName}:CaPath (README, Security), or {SectionName}:AllowInsecure=true to accept that.";
         }
     }
 }

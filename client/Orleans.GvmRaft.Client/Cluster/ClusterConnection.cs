@@ -1,6 +1,8 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.GvmRaft.Silo.Backends;
 
 namespace Orleans.GvmRaft.Client.Cluster;
@@ -24,7 +26,26 @@ public sealed class ClusterConnection : IAsyncDisposable
     public static async Task<ClusterConnection> ConnectAsync(ClusterTarget target, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var (clustering, gatewayPort, clusterId, serviceId, configuration) = target;
+        var (clustering, gatewayPort, clusterId, serviceId, configuration, tls) = target;
+        ClusterCertificates? certificates;
+        string? connection;
+        try
+        {
+            certificates = tls is { Enabled: true } ? ClusterCertificates.Load(tls, "--tls") : null;
+            // Read now, so a missing one is a line naming the variable rather than a stack trace.
+            connection = clustering switch
+            {
+                ClusteringKind.PostgreSql => ConnectionStrings.PostgreSql(configuration),
+                ClusteringKind.Redis => ConnectionStrings.Redis(configuration),
+                ClusteringKind.AzureTable => ConnectionStrings.AzureStorage(configuration),
+                _ => null,
+            };
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new ClusterUnavailableException($"cannot connect to cluster '{clusterId}': {string.Join(" ", e.Failures)}", e);
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
@@ -32,16 +53,18 @@ public sealed class ClusterConnection : IAsyncDisposable
             switch (clustering)
             {
                 case ClusteringKind.PostgreSql:
-                    string postgres = ConnectionStrings.PostgreSql(configuration);
                     client.UseAdoNetClustering(o =>
                     {
                         o.Invariant = ConnectionStrings.PostgreSqlInvariant;
-                        o.ConnectionString = postgres;
+                        o.ConnectionString = connection;
                     });
                     break;
                 case ClusteringKind.Redis:
-                    var redis = ConnectionStrings.RedisOptions(configuration);
+                    var redis = StackExchange.Redis.ConfigurationOptions.Parse(connection!);
                     client.UseRedisClustering(o => o.ConfigurationOptions = redis);
+                    break;
+                case ClusteringKind.AzureTable:
+                    client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connection));
                     break;
                 default:
                     client.UseLocalhostClustering(gatewayPort, serviceId, clusterId);
@@ -53,6 +76,11 @@ public sealed class ClusterConnection : IAsyncDisposable
                 o.ClusterId = clusterId;
                 o.ServiceId = serviceId;
             });
+            if (certificates is not null)
+            {
+                client.UseTls(o => ClusterTls.Configure(o, certificates));
+            }
+
             client.UseConnectionRetryFilter(new DeadlineRetryFilter(timeout));
         });
         var host = builder.Build();
@@ -64,9 +92,15 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             host.Dispose();
             string where = clustering == ClusteringKind.Localhost ? $"on 127.0.0.1:{gatewayPort}" : $"through the {clustering} membership table";
+
+            // A gateway that refuses the TLS handshake just closes the connection, so the client
+            // cannot tell that from a silo that is down: say what to check either way.
+            string tlsHint = certificates is null
+                ? " If the cluster uses TLS, pass --tls-cert, --tls-key and --tls-ca."
+                : " If a silo is up, it refused this client's certificate: --tls-cert must be issued by the cluster's CA, and --tls-ca must be that CA.";
             throw new ClusterUnavailableException(
                 $"no silo of cluster '{clusterId}' answered {where} ({e.Message.TrimEnd('.')}). " +
-                "Start one with 'dotnet run --project silo/Orleans.GvmRaft.Silo', or pass --gateway-port / --clustering.",
+                "Start one with 'dotnet run --project silo/Orleans.GvmRaft.Silo', or pass --gateway-port / --clustering." + tlsHint,
                 e);
         }
 

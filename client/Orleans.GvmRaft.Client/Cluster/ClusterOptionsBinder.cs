@@ -8,8 +8,9 @@ namespace Orleans.GvmRaft.Client.Cluster;
 /// The options every cluster command shares: how to find the cluster's gateways and which cluster
 /// it is. Defaults match a silo started with no configuration; GVM_CLUSTERING, GVM_GATEWAY_PORT,
 /// GVM_CLUSTER_ID and GVM_SERVICE_ID override them. Connection strings come from the environment
-/// only (ConnectionStrings__PostgreSql, ConnectionStrings__Redis), never from the command line,
-/// where other users of the machine could read them.
+/// only (ConnectionStrings__PostgreSql, ConnectionStrings__Redis, ConnectionStrings__AzureStorage),
+/// never from the command line, where other users of the machine could read them; so does a
+/// certificate's password (GVM_TLS_PASSWORD).
 /// </summary>
 public sealed class ClusterOptionsBinder
 {
@@ -19,6 +20,9 @@ public sealed class ClusterOptionsBinder
     private readonly Option<string> _serviceId;
     private readonly Option<double> _connectTimeout;
     private readonly Option<ClusteringKind> _clustering;
+    private readonly Option<string?> _tlsCert;
+    private readonly Option<string?> _tlsKey;
+    private readonly Option<string?> _tlsCa;
 
     /// <summary>Creates the options.</summary>
     public ClusterOptionsBinder()
@@ -43,9 +47,27 @@ public sealed class ClusterOptionsBinder
         };
         _clustering = new Option<ClusteringKind>("--clustering")
         {
-            Description = "How to find the gateways: Localhost (the port below), PostgreSql or Redis (their membership table; env GVM_CLUSTERING).",
+            Description = "How to find the gateways: Localhost (the port below), PostgreSql, Redis or AzureTable (their membership table; env GVM_CLUSTERING).",
             Recursive = true,
             DefaultValueFactory = _ => Enum.TryParse(Environment.GetEnvironmentVariable("GVM_CLUSTERING"), ignoreCase: true, out ClusteringKind kind) ? kind : ClusteringKind.Localhost,
+        };
+        _tlsCert = new Option<string?>("--tls-cert")
+        {
+            Description = "This client's certificate (PEM, or .pfx with its password in env GVM_TLS_PASSWORD), issued by the cluster's CA, for a cluster with TLS (env GVM_TLS_CERT).",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GVM_TLS_CERT"),
+        };
+        _tlsKey = new Option<string?>("--tls-key")
+        {
+            Description = "The PEM private key of --tls-cert, when not in the same file (env GVM_TLS_KEY).",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GVM_TLS_KEY"),
+        };
+        _tlsCa = new Option<string?>("--tls-ca")
+        {
+            Description = "The cluster's CA certificate: the gateway's certificate must be issued by it (env GVM_TLS_CA).",
+            Recursive = true,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GVM_TLS_CA"),
         };
         _connectTimeout = new Option<double>("--connect-timeout")
         {
@@ -63,6 +85,9 @@ public sealed class ClusterOptionsBinder
         root.Options.Add(_serviceId);
         root.Options.Add(_connectTimeout);
         root.Options.Add(_clustering);
+        root.Options.Add(_tlsCert);
+        root.Options.Add(_tlsKey);
+        root.Options.Add(_tlsCa);
     }
 
     /// <summary>Connects to the cluster the parsed options name.</summary>
@@ -74,9 +99,16 @@ public sealed class ClusterOptionsBinder
             throw new ArgumentException($"--connect-timeout must be between 0 and 3600 seconds (got {seconds}).");
         }
 
+        var tls = new ClusterTlsOptions
+        {
+            CertificatePath = result.GetValue(_tlsCert),
+            KeyPath = result.GetValue(_tlsKey),
+            CaPath = result.GetValue(_tlsCa),
+            Password = Environment.GetEnvironmentVariable("GVM_TLS_PASSWORD"),
+        };
         var target = new ClusterTarget(
             result.GetValue(_clustering), result.GetValue(_gatewayPort), result.GetValue(_clusterId)!, result.GetValue(_serviceId)!,
-            new ConfigurationBuilder().AddEnvironmentVariables().Build());
+            new ConfigurationBuilder().AddEnvironmentVariables().Build(), tls);
         return ClusterConnection.ConnectAsync(target, TimeSpan.FromSeconds(seconds), cancellationToken);
     }
 }

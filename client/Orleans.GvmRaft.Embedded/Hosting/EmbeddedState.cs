@@ -3,7 +3,7 @@ using Orleans.GvmRaft.Silo.Backends;
 namespace Orleans.GvmRaft.Embedded.Hosting;
 
 /// <summary>Where an embedded silo keeps grain state.</summary>
-/// <param name="Storage">Memory or Sqlite; PostgreSql and Redis take their connection string from the environment (ConnectionStrings__PostgreSql, ConnectionStrings__Redis).</param>
+/// <param name="Storage">Memory or Sqlite; PostgreSql, Redis, AzureTable and AzureBlob take their connection string from the environment (ConnectionStrings__PostgreSql, ConnectionStrings__Redis, ConnectionStrings__AzureStorage).</param>
 /// <param name="SqlitePath">The SQLite file (created when missing).</param>
 public sealed record EmbeddedState(StorageKind Storage, string SqlitePath)
 {
@@ -15,7 +15,7 @@ public sealed record EmbeddedState(StorageKind Storage, string SqlitePath)
     {
         if (!Enum.IsDefined(Storage))
         {
-            throw new ArgumentException($"--storage must be Memory, Sqlite, PostgreSql or Redis (got {(int)Storage}).");
+            throw new ArgumentException($"--storage must be {string.Join(", ", Enum.GetNames<StorageKind>())} (got {(int)Storage}).");
         }
 
         if (Storage == StorageKind.Sqlite && string.IsNullOrWhiteSpace(SqlitePath))

@@ -8,7 +8,7 @@ public sealed class EmbeddedStateOptions
 {
     private readonly Option<StorageKind> _storage = new("--storage")
     {
-        Description = "Grain state: Sqlite (a file kept across runs, so prompt statistics accumulate), Memory, or PostgreSql / Redis (connection string from ConnectionStrings__PostgreSql / ConnectionStrings__Redis).",
+        Description = "Grain state: Sqlite (a file kept across runs, so prompt statistics accumulate), Memory, or PostgreSql / Redis / AzureTable / AzureBlob (connection string from ConnectionStrings__PostgreSql / ConnectionStrings__Redis / ConnectionStrings__AzureStorage).",
         DefaultValueFactory = _ => StorageKind.Sqlite,
     };
 

@@ -8,8 +8,13 @@ public sealed class CheckpointOptions : IValidatableOptions
     /// <inheritdoc />
     public static string SectionName => "Gvm:Checkpoints";
 
-    /// <summary><c>Directory</c> (the default) or <c>AzureBlob</c> (connection string <c>ConnectionStrings:AzureStorage</c>).</summary>
-    public string Store { get; set; } = "Directory";
+    /// <summary>
+    /// <c>Directory</c>, <c>AzureBlob</c> (connection string <c>ConnectionStrings:AzureStorage</c>), or
+    /// <c>Auto</c> (the default): AzureBlob when the grain state is in Azure Storage
+    /// (<c>Gvm:Silo:Storage</c> AzureTable or AzureBlob), so weights and optimiser state go to blobs
+    /// and never near a Table entity, else Directory.
+    /// </summary>
+    public string Store { get; set; } = "Auto";
 
     /// <summary>The blob container of an <c>AzureBlob</c> store.</summary>
     public string Container { get; set; } = "gvm-checkpoints";
@@ -30,9 +35,9 @@ public sealed class CheckpointOptions : IValidatableOptions
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {
-        if (Store is not ("Directory" or "AzureBlob"))
+        if (Store is not ("Auto" or "Directory" or "AzureBlob"))
         {
-            yield return $"{SectionName}:Store must be Directory or AzureBlob (got '{Store}').";
+            yield return $"{SectionName}:Store must be Auto, Directory or AzureBlob (got '{Store}').";
         }
 
         if (string.IsNullOrWhiteSpace(Container))

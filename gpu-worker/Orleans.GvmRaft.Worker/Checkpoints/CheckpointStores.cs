@@ -12,7 +12,7 @@ public static class CheckpointStores
     public static ICheckpointStore Create(CheckpointOptions options, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Store != "AzureBlob")
+        if (Resolve(options, configuration) != "AzureBlob")
         {
             return new DirectoryCheckpointStore(options.Directory);
         }
@@ -20,5 +20,21 @@ public static class CheckpointStores
         string connection = configuration.GetConnectionString("AzureStorage")
             ?? throw new InvalidOperationException($"{CheckpointOptions.SectionName}:Store AzureBlob needs ConnectionStrings:AzureStorage (configuration or the environment variable ConnectionStrings__AzureStorage).");
         return new BlobCheckpointStore(new BlobContainerClient(connection, options.Container), options.Directory);
+    }
+
+    /// <summary>The store <c>Auto</c> stands for: blobs when the silo keeps its grain state in Azure Storage.</summary>
+    public static string Resolve(CheckpointOptions options, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (options.Store != "Auto")
+        {
+            return options.Store;
+        }
+
+        string? storage = configuration["Gvm:Silo:Storage"];
+        return string.Equals(storage, "AzureTable", StringComparison.OrdinalIgnoreCase) || string.Equals(storage, "AzureBlob", StringComparison.OrdinalIgnoreCase)
+            ? "AzureBlob"
+            : "Directory";
     }
 }

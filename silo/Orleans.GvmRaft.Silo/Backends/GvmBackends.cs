@@ -1,4 +1,6 @@
 using System.Net;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -72,6 +74,19 @@ public static class GvmBackends
                     var redis = ConnectionStrings.RedisOptions(configuration);
                     silo.AddRedisGrainStorage(name, o => o.ConfigurationOptions = redis);
                     break;
+                case StorageKind.AzureTable when name == GvmStorage.PromptRows:
+                    silo.AddAzureTableGrainStorageWithLimit(name, ConnectionStrings.AzureStorage(configuration));
+                    break;
+                case StorageKind.AzureTable or StorageKind.AzureBlob:
+                    // On AzureTable, what grows with the pool (a set's shards of 16,384 ids, a run's
+                    // index of every prompt it saw, its history) would outgrow a Table entity: blobs.
+                    string azure = ConnectionStrings.AzureStorage(configuration);
+                    silo.AddAzureBlobGrainStorage(name, (OptionsBuilder<AzureBlobStorageOptions> builder) => builder.Configure<IOptions<ClusterOptions>>((o, cluster) =>
+                    {
+                        o.BlobServiceClient = new BlobServiceClient(azure);
+                        o.ContainerName = AzureNames.GrainStateContainer(cluster.Value.ServiceId);
+                    }));
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown storage.");
             }
@@ -93,22 +108,33 @@ public static class GvmBackends
         silo.Services.Replace(ServiceDescriptor.Singleton<IPromptCatalog, TablePromptCatalog>());
     }
 
-    /// <summary>Registers clustering and the endpoints: loopback unless <see cref="GvmSiloOptions.ListenAddress"/> says otherwise.</summary>
+    // The official Azure Table provider under an inner name, and the prompt grains' storage as a
+    // wrapper that turns its "data too large" into an error naming the grain and the limit.
+    private static void AddAzureTableGrainStorageWithLimit(this ISiloBuilder silo, string name, string connectionString)
+    {
+        string inner = name + ".table";
+        silo.AddAzureTableGrainStorage(inner, o =>
+        {
+            o.TableServiceClient = new TableServiceClient(connectionString);
+            o.TableName = AzureNames.PromptTable;
+        });
+        silo.Services.AddGrainStorage(name, (sp, _) => new TableEntityLimitStorage(name, sp.GetRequiredKeyedService<IGrainStorage>(inner)));
+    }
+
+    /// <summary>
+    /// Registers clustering and the endpoints: loopback unless <see cref="GvmSiloOptions.ListenAddress"/>
+    /// says otherwise, advertised at <see cref="GvmSiloOptions.AdvertisedAddress"/> when that is set.
+    /// </summary>
     public static ISiloBuilder AddGvmClustering(this ISiloBuilder silo, GvmSiloOptions options, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var address = IPAddress.Parse(options.ListenAddress);
+        var advertised = options.Advertised;
         switch (options.Clustering)
         {
             case ClusteringKind.Localhost:
-                var primary = options.PrimarySiloPort == 0 ? null : new IPEndPoint(address, options.PrimarySiloPort);
+                var primary = options.PrimarySiloPort == 0 ? null : new IPEndPoint(advertised, options.PrimarySiloPort);
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ServiceId, options.ClusterId);
-                if (!IPAddress.IsLoopback(address))
-                {
-                    silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort);
-                }
-
-                return silo;
+                break;
             case ClusteringKind.PostgreSql:
                 string postgres = ConnectionStrings.PostgreSql(configuration);
                 silo.UseAdoNetClustering(o =>
@@ -121,6 +147,10 @@ public static class GvmBackends
                 var redis = ConnectionStrings.RedisOptions(configuration);
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
                 break;
+            case ClusteringKind.AzureTable:
+                string azure = ConnectionStrings.AzureStorage(configuration);
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(azure));
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Clustering, "unknown clustering.");
         }
@@ -130,7 +160,24 @@ public static class GvmBackends
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
-        silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort);
+
+        // Listening and advertised addresses apart: a pod listens on every interface and is
+        // reached at its own IP (Orleans refuses 0.0.0.0 as an advertised address).
+        var listen = IPAddress.Parse(options.ListenAddress);
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.AdvertisedIPAddress = advertised;
+            o.SiloPort = options.SiloPort;
+            o.GatewayPort = options.GatewayPort;
+            o.SiloListeningEndpoint = new IPEndPoint(listen, options.SiloPort);
+            o.GatewayListeningEndpoint = options.GatewayPort == 0 ? null : new IPEndPoint(listen, options.GatewayPort);
+        });
+        if (options.Tls.Enabled)
+        {
+            var certificates = ClusterCertificates.Load(options.Tls);
+            silo.UseTls(tls => ClusterTls.Configure(tls, certificates));
+        }
+
         return silo;
     }
 
@@ -153,6 +200,10 @@ public static class GvmBackends
             case RemindersKind.Redis:
                 var redis = ConnectionStrings.RedisOptions(configuration);
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = redis);
+                break;
+            case RemindersKind.AzureTable:
+                string azure = ConnectionStrings.AzureStorage(configuration);
+                silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(azure));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown reminder store (Auto resolves before this).");

@@ -14,4 +14,14 @@ public enum StorageKind
 
     /// <summary>Redis through the Orleans Redis provider (<c>ConnectionStrings:Redis</c>).</summary>
     Redis,
+
+    /// <summary>
+    /// Azure Storage (<c>ConnectionStrings:AzureStorage</c>): one Table entity per prompt, and the
+    /// state that grows with the pool (set shards, runs, their queues and indexes) in Blob storage,
+    /// where no entity limit applies.
+    /// </summary>
+    AzureTable,
+
+    /// <summary>Azure Blob storage (<c>ConnectionStrings:AzureStorage</c>): one blob per grain.</summary>
+    AzureBlob,
 }

@@ -11,9 +11,10 @@ namespace Orleans.GvmRaft.Tests.Backends;
 /// </summary>
 public sealed class AzuriteServer : IAsyncLifetime
 {
-    // The emulator's well-known development account, public in Azure's documentation.
+    /// <summary>The emulator's well-known development account key, public in Azure's documentation (no log may show it all the same).</summary>
+    public const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
     private const string Account = "devstoreaccount1";
-    private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly string _location = Path.Combine(Path.GetTempPath(), $"gvm-azurite-{Guid.NewGuid():N}");
     private Process? _process;

@@ -1,4 +1,7 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Microsoft.Data.Sqlite;
+using Orleans.GvmRaft.Silo.Backends;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -8,7 +11,7 @@ namespace Orleans.GvmRaft.Tests.Backends;
 public static class BackendSettings
 {
     /// <summary>Settings for <paramref name="store"/> storage (and <paramref name="clustering"/>), with a fresh cluster and service id.</summary>
-    public static async Task<Dictionary<string, string?>> CreateAsync(PostgresServer postgres, RedisServer redis, string store, string clustering = "Localhost")
+    public static async Task<Dictionary<string, string?>> CreateAsync(PostgresServer postgres, RedisServer redis, string store, string clustering = "Localhost", AzuriteServer? azurite = null)
     {
         string id = Guid.NewGuid().ToString("N")[..12];
         var settings = new Dictionary<string, string?>
@@ -33,12 +36,19 @@ public static class BackendSettings
             settings["ConnectionStrings:Redis"] = redis.ConnectionString;
         }
 
+        if (store.StartsWith("Azure", StringComparison.Ordinal) || clustering == "AzureTable")
+        {
+            settings["ConnectionStrings:AzureStorage"] = (azurite ?? throw new ArgumentNullException(nameof(azurite), "the Azure backends need Azurite.")).ConnectionString;
+        }
+
         return settings;
     }
 
     /// <summary>
     /// Prompts whose state the backend holds, counted by the database's own client rather than
-    /// through Orleans: rows of the prompt table (SQLite, PostgreSQL), keys of the service (Redis).
+    /// through Orleans: rows of the prompt table (SQLite, PostgreSQL), keys of the service (Redis),
+    /// entities of the service in the prompt table (Azure Table), prompt blobs in the service's
+    /// container (Azure Blob).
     /// </summary>
     public static async Task<long> StoredStatesAsync(Dictionary<string, string?> settings)
     {
@@ -69,6 +79,26 @@ public static class BackendSettings
                     return server.Keys(pattern: $"*{service}*").LongCount();
                 }
 
+            case "AzureTable":
+                var table = new TableClient(settings["ConnectionStrings:AzureStorage"], AzureNames.PromptTable);
+                long entities = 0;
+                await foreach (var _ in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {service + "_"} and PartitionKey lt {service + "`"}")))
+                {
+                    entities++;
+                }
+
+                return entities;
+
+            case "AzureBlob":
+                var container = new BlobContainerClient(settings["ConnectionStrings:AzureStorage"], AzureNames.GrainStateContainer(service));
+                long blobs = 0;
+                await foreach (var _ in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "prompt-", CancellationToken.None))
+                {
+                    blobs++;
+                }
+
+                return blobs;
+
             default:
                 throw new ArgumentException("a persistent store is needed.");
         }
@@ -77,7 +107,7 @@ public static class BackendSettings
     /// <summary>Fails if any log line holds a server password.</summary>
     public static void AssertNoSecrets(IEnumerable<string> lines)
     {
-        var leaked = lines.Where(l => l.Contains(PostgresServer.Password, StringComparison.Ordinal) || l.Contains(RedisServer.Password, StringComparison.Ordinal)).ToList();
+        var leaked = lines.Where(l => l.Contains(PostgresServer.Password, StringComparison.Ordinal) || l.Contains(RedisServer.Password, StringComparison.Ordinal) || l.Contains(AzuriteServer.Key, StringComparison.Ordinal)).ToList();
         Assert.True(leaked.Count == 0, $"a password reached the log: {leaked.FirstOrDefault()}");
     }
 }

@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Orleans.GvmRaft.Client.Cluster;
@@ -6,9 +7,9 @@ using Orleans.GvmRaft.Silo.Backends;
 
 namespace Orleans.GvmRaft.Tests.Backends;
 
-/// <summary>Membership and reminders through the official providers on PostgreSQL (deploy/sql) and Redis.</summary>
+/// <summary>Membership and reminders through the official providers on PostgreSQL (deploy/sql), Redis and Azure Table storage.</summary>
 [Collection(BackendCollection.Name)]
-public sealed class ClusteringTests(PostgresServer postgres, RedisServer redis)
+public sealed class ClusteringTests(PostgresServer postgres, RedisServer redis, AzuriteServer azurite)
 {
     [Fact]
     public async Task SilosJoinAndLeaveThePostgreSqlMembershipTable()
@@ -66,9 +67,63 @@ public sealed class ClusteringTests(PostgresServer postgres, RedisServer redis)
     }
 
     [Fact]
-    public async Task AReminderFiresAfterARestart()
+    public async Task SilosFormAClusterThroughAzureTableAndAKilledOneIsDeclaredDead()
     {
-        var settings = await BackendSettings.CreateAsync(postgres, redis, "PostgreSql", clustering: "PostgreSql");
+        var settings = await BackendSettings.CreateAsync(postgres, redis, "AzureTable", "AzureTable", azurite);
+        string cluster = settings["Gvm:Silo:ClusterId"]!;
+
+        // Failure detection in seconds rather than Orleans' tens of seconds.
+        var probes = new Dictionary<string, string>
+        {
+            ["Orleans:Membership:ProbeTimeout"] = "00:00:01",
+            ["Orleans:Membership:NumMissedProbesLimit"] = "2",
+            ["Orleans:Membership:NumVotesForDeathDeclaration"] = "1",
+            ["Orleans:Membership:EnableIndirectProbes"] = "false",
+        };
+        foreach (var (key, value) in probes)
+        {
+            settings[key] = value;
+        }
+
+        await using var first = await TestSilo.StartAsync(settings);
+        int[] ports = LoopbackPort.Free(2);
+        string[] arguments =
+        [
+            "--Gvm:Silo:SiloPort", $"{ports[0]}", "--Gvm:Silo:GatewayPort", $"{ports[1]}",
+            "--Gvm:Silo:ClusterId", cluster, "--Gvm:Silo:ServiceId", settings["Gvm:Silo:ServiceId"]!,
+            "--Gvm:Silo:Storage", "AzureTable", "--Gvm:Silo:Clustering", "AzureTable",
+            .. probes.SelectMany(p => new[] { $"--{p.Key}", p.Value }),
+        ];
+        using var second = Processes.SiloProcess.Start(
+            Processes.ProcessCluster.Executable("silo/Orleans.GvmRaft.Silo", "gvm-silo"), "azure-second", ports[0], arguments,
+            new Dictionary<string, string> { ["ConnectionStrings__AzureStorage"] = settings["ConnectionStrings:AzureStorage"]! });
+
+        // Both silos wrote themselves into the membership table and became active.
+        await WaitForAsync(async () => (await AzureMembersAsync(settings, cluster)).Count(m => m.Status == "Active") == 2, TimeSpan.FromSeconds(90));
+        Assert.Equal(new[] { first.SiloPort, ports[0] }.Order(), (await AzureMembersAsync(settings, cluster)).Select(m => m.Port).Order());
+
+        // A client finds the gateways through the table and reaches a grain on either silo.
+        var target = new ClusterTarget(ClusteringKind.AzureTable, 0, cluster, settings["Gvm:Silo:ServiceId"]!, Configuration(settings));
+        await using (var client = await ClusterConnection.ConnectAsync(target, TimeSpan.FromSeconds(20), CancellationToken.None))
+        {
+            var definition = new PromptDefinition("azure-member-1", "1+2=", "3", VerifierKinds.Exact);
+            await client.Client.GetGrain<IPromptGrain>("azure-member-1").DefineAsync(definition);
+            Assert.Equal(definition, await first.Grains.GetGrain<IPromptGrain>("azure-member-1").GetDefinitionAsync());
+        }
+
+        // kill -9: no goodbye. The survivor notices the missed probes and writes it dead.
+        second.Kill();
+        await WaitForAsync(async () => (await AzureMembersAsync(settings, cluster)).Single(m => m.Port == ports[0]).Status == "Dead", TimeSpan.FromSeconds(60));
+        Assert.Equal("Active", (await AzureMembersAsync(settings, cluster)).Single(m => m.Port == first.SiloPort).Status);
+        BackendSettings.AssertNoSecrets([.. first.Logs.Lines, second.Output]);
+    }
+
+    [Theory]
+    [InlineData("PostgreSql", "PostgreSql")]
+    [InlineData("AzureTable", "AzureTable")]
+    public async Task AReminderFiresAfterARestart(string store, string clustering)
+    {
+        var settings = await BackendSettings.CreateAsync(postgres, redis, store, clustering, azurite);
         var probe = Guid.NewGuid();
         static void ShortReminders(ISiloBuilder silo) => silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
 
@@ -100,6 +155,22 @@ public sealed class ClusteringTests(PostgresServer postgres, RedisServer redis)
         while (await reader.ReadAsync())
         {
             rows.Add((reader.GetInt32(0), reader.GetInt32(1)));
+        }
+
+        return rows;
+    }
+
+    // The Azure membership table's silo rows (its version row has no port).
+    private static async Task<List<(int Port, string Status)>> AzureMembersAsync(Dictionary<string, string?> settings, string cluster)
+    {
+        var table = new TableClient(settings["ConnectionStrings:AzureStorage"], "OrleansSiloInstances");
+        var rows = new List<(int, string)>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {cluster}")))
+        {
+            if (entity.GetString("Port") is { } port)
+            {
+                rows.Add((int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), entity.GetString("Status")!));
+            }
         }
 
         return rows;

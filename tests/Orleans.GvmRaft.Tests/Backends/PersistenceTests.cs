@@ -4,17 +4,28 @@ using Orleans.Storage;
 
 namespace Orleans.GvmRaft.Tests.Backends;
 
-/// <summary>Grain state through the official providers on SQLite, PostgreSQL and Redis, with the schema of deploy/sql.</summary>
+/// <summary>Grain state on SQLite and PostgreSQL (deploy/sql), Redis, Azure Table and Azure Blob storage.</summary>
 [Collection(BackendCollection.Name)]
-public sealed class PersistenceTests(PostgresServer postgres, RedisServer redis)
+public sealed class PersistenceTests(PostgresServer postgres, RedisServer redis, AzuriteServer azurite)
 {
-    public static TheoryData<string> Stores => new() { "Sqlite", "PostgreSql", "Redis" };
+    public static TheoryData<string> Stores => new() { "Sqlite", "PostgreSql", "Redis", "AzureTable", "AzureBlob" };
+
+    // Each store's storage of set and run grains, and of prompt grains where that is another.
+    public static TheoryData<string, string> StoragesByStore => new()
+    {
+        { "Sqlite", GvmStorage.Prompts },
+        { "PostgreSql", GvmStorage.Prompts },
+        { "Redis", GvmStorage.Prompts },
+        { "AzureTable", GvmStorage.Prompts },
+        { "AzureTable", GvmStorage.PromptRows },
+        { "AzureBlob", GvmStorage.Prompts },
+    };
 
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task PromptStatisticsSurviveARestart(string store)
     {
-        var settings = await BackendSettings.CreateAsync(postgres, redis, store);
+        var settings = await BackendSettings.CreateAsync(postgres, redis, store, azurite: azurite);
         var definition = new PromptDefinition("keep-1", "What is 2 + 2?", "4", VerifierKinds.Exact);
         var report = new RolloutReport("r-1", "run", 1, 0, RolloutStage.Estimate, 8, 3, [1.0, 2.0, 3.0]);
         var logs = new List<string>();
@@ -46,11 +57,11 @@ public sealed class PersistenceTests(PostgresServer postgres, RedisServer redis)
     }
 
     [Theory]
-    [MemberData(nameof(Stores))]
-    public async Task AStaleETagIsRefused(string store)
+    [MemberData(nameof(StoragesByStore))]
+    public async Task AStaleETagIsRefused(string store, string storageName)
     {
-        await using var silo = await TestSilo.StartAsync(await BackendSettings.CreateAsync(postgres, redis, store));
-        var storage = silo.Host.Services.GetRequiredKeyedService<IGrainStorage>(GvmStorage.Prompts);
+        await using var silo = await TestSilo.StartAsync(await BackendSettings.CreateAsync(postgres, redis, store, azurite: azurite));
+        var storage = silo.Host.Services.GetRequiredKeyedService<IGrainStorage>(storageName);
         var id = GrainId.Create("gvm-test", Guid.NewGuid().ToString("N"));
         const string type = "gvm-test";
 
