@@ -1,8 +1,8 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Data.Sqlite;
-using Orleans.GvmRaft.Silo.Backends;
 using Npgsql;
+using Orleans.GvmRaft.Silo.Backends;
 using StackExchange.Redis;
 
 namespace Orleans.GvmRaft.Tests.Backends;
