@@ -19,11 +19,11 @@ public sealed class GvmSiloOptions : IValidatableOptions
     /// <summary>The silo's name (unique in the cluster); a worker silo's rollout worker is <c>worker-{Name}</c>. Generated when empty.</summary>
     public string? Name { get; set; }
 
-    /// <summary>Port silos talk to each other on (loopback).</summary>
+    /// <summary>Port silos talk to each other on (on <see cref="ListenAddress"/>).</summary>
     public int SiloPort { get; set; } = 11111;
 
     /// <summary>
-    /// Port clients connect to (loopback); 0 opens no gateway: the silo serves grains but no
+    /// Port clients connect to (on <see cref="ListenAddress"/>); 0 opens no gateway: the silo serves grains but no
     /// clients (worker silos need none, and a client then never routes through a busy worker).
     /// </summary>
     public int GatewayPort { get; set; } = ClusterDefaults.GatewayPort;

@@ -31,7 +31,19 @@ public sealed class ClusterConnection : IAsyncDisposable
         string? connection;
         try
         {
-            certificates = tls is { Enabled: true } ? ClusterCertificates.Load(tls, "--tls") : null;
+            certificates = null;
+            if (tls is not null)
+            {
+                // Checked even without a certificate: --tls-ca alone must not quietly connect in the clear.
+                var errors = tls.Validate(ClientSetting).ToList();
+                if (errors.Count > 0)
+                {
+                    throw new OptionsValidationException("--tls", typeof(ClusterTlsOptions), errors);
+                }
+
+                certificates = tls.Enabled ? ClusterCertificates.Load(tls, ClientSetting) : null;
+            }
+
             // Read now, so a missing one is a line naming the variable rather than a stack trace.
             connection = clustering switch
             {
@@ -44,6 +56,16 @@ public sealed class ClusterConnection : IAsyncDisposable
         catch (OptionsValidationException e)
         {
             throw new ClusterUnavailableException($"cannot connect to cluster '{clusterId}': {string.Join(" ", e.Failures)}", e);
+        }
+
+        TableServiceClient? tables = null;
+        try
+        {
+            tables = clustering == ClusteringKind.AzureTable ? new TableServiceClient(connection) : null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new ClusterUnavailableException($"cannot connect to cluster '{clusterId}': ConnectionStrings__AzureStorage is not an Azure Storage connection string the Azure SDK accepts ({e.GetType().Name}).", e);
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -64,7 +86,7 @@ public sealed class ClusterConnection : IAsyncDisposable
                     client.UseRedisClustering(o => o.ConfigurationOptions = redis);
                     break;
                 case ClusteringKind.AzureTable:
-                    client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connection));
+                    client.UseAzureStorageClustering(o => o.TableServiceClient = tables!);
                     break;
                 default:
                     client.UseLocalhostClustering(gatewayPort, serviceId, clusterId);
@@ -106,6 +128,16 @@ public sealed class ClusterConnection : IAsyncDisposable
 
         return new ClusterConnection(host);
     }
+
+    // The client's names for the TLS settings, as the user typed them.
+    private static string ClientSetting(string property) => property switch
+    {
+        nameof(ClusterTlsOptions.CertificatePath) => "--tls-cert",
+        nameof(ClusterTlsOptions.KeyPath) => "--tls-key",
+        nameof(ClusterTlsOptions.CaPath) => "--tls-ca",
+        nameof(ClusterTlsOptions.Password) => "GVM_TLS_PASSWORD",
+        _ => $"--tls ({property})",
+    };
 
     /// <summary>Wraps a started host that runs a silo in this process.</summary>
     public static ClusterConnection ForHostedSilo(IHost host) => new(host);

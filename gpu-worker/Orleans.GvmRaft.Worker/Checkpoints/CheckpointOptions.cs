@@ -16,8 +16,11 @@ public sealed class CheckpointOptions : IValidatableOptions
     /// </summary>
     public string Store { get; set; } = "Auto";
 
-    /// <summary>The blob container of an <c>AzureBlob</c> store.</summary>
-    public string Container { get; set; } = "gvm-checkpoints";
+    /// <summary>
+    /// The blob container of an <c>AzureBlob</c> store; by default <c>gvm-checkpoints-{service id}</c>,
+    /// so services sharing an account (whose run ids may repeat) never overwrite each other's versions.
+    /// </summary>
+    public string? Container { get; set; }
 
     /// <summary>
     /// The store's directory; for <c>AzureBlob</c>, where this silo caches the versions it downloaded. Every worker silo of a cluster must see the same one (a shared
@@ -40,9 +43,9 @@ public sealed class CheckpointOptions : IValidatableOptions
             yield return $"{SectionName}:Store must be Auto, Directory or AzureBlob (got '{Store}').";
         }
 
-        if (string.IsNullOrWhiteSpace(Container))
+        if (Container is not null && string.IsNullOrWhiteSpace(Container))
         {
-            yield return $"{SectionName}:Container must name a blob container.";
+            yield return $"{SectionName}:Container must name a blob container (or be left out for the service's own).";
         }
 
         if (string.IsNullOrWhiteSpace(Directory))

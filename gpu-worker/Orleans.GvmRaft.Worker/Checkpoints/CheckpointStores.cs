@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Orleans.GvmRaft.Policy.Checkpoints;
+using Orleans.GvmRaft.Silo.Backends;
 
 namespace Orleans.GvmRaft.Worker.Checkpoints;
 
@@ -19,7 +20,8 @@ public static class CheckpointStores
 
         string connection = configuration.GetConnectionString("AzureStorage")
             ?? throw new InvalidOperationException($"{CheckpointOptions.SectionName}:Store AzureBlob needs ConnectionStrings:AzureStorage (configuration or the environment variable ConnectionStrings__AzureStorage).");
-        return new BlobCheckpointStore(new BlobContainerClient(connection, options.Container), options.Directory);
+        string container = options.Container ?? AzureContainerName.For("gvm-checkpoints", configuration["Gvm:Silo:ServiceId"] ?? ClusterDefaults.ServiceId);
+        return new BlobCheckpointStore(new BlobContainerClient(connection, container), options.Directory);
     }
 
     /// <summary>The store <c>Auto</c> stands for: blobs when the silo keeps its grain state in Azure Storage.</summary>

@@ -19,29 +19,36 @@ public sealed class ClusterCertificates
     /// <summary>This end's certificate, with its private key.</summary>
     public X509Certificate2 Local { get; }
 
-    /// <summary>Loads the certificate and CA <paramref name="options"/> name (validated first).</summary>
-    /// <exception cref="OptionsValidationException">A setting is invalid, or a file cannot be read as what it should be; the message names the setting.</exception>
-    public static ClusterCertificates Load(ClusterTlsOptions options, string prefix = ClusterTlsOptions.SectionName)
+    /// <summary>
+    /// Loads the certificate and CA <paramref name="options"/> name (validated first); settings are
+    /// named in messages by <paramref name="name"/> (the silo's <c>Gvm:Silo:Tls:*</c> by default).
+    /// </summary>
+    /// <exception cref="OptionsValidationException">A setting is invalid, a file cannot be read as what it should be, or the certificate is not one of the CA's; the message names the setting.</exception>
+    public static ClusterCertificates Load(ClusterTlsOptions options, Func<string, string>? name = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate(prefix).ToList();
+        name ??= ClusterTlsOptions.SiloSetting;
+        var errors = options.Validate(name).ToList();
         if (!options.Enabled)
         {
-            errors.Add($"{prefix}:CertificatePath must be set for TLS.");
+            errors.Add($"{name(nameof(ClusterTlsOptions.CertificatePath))} must be set for TLS.");
         }
 
         if (errors.Count > 0)
         {
-            throw Invalid(prefix, errors);
+            throw Invalid(errors);
         }
 
-        var local = Attempt(prefix, string.IsNullOrWhiteSpace(options.Subject) ? "CertificatePath" : "Subject", () => LoadLocal(options));
+        string source = string.IsNullOrWhiteSpace(options.Subject)
+            ? $"{name(nameof(ClusterTlsOptions.CertificatePath))} '{options.CertificatePath}'"
+            : $"{name(nameof(ClusterTlsOptions.Subject))} '{options.Subject}'";
+        var local = Attempt(source, () => LoadLocal(options));
         if (!local.HasPrivateKey)
         {
-            throw Invalid(prefix, [$"{prefix}:CertificatePath '{options.CertificatePath ?? options.Subject}' has no private key: set {prefix}:KeyPath to its PEM key, or use a .pfx that holds it."]);
+            throw Invalid([$"{source} has no private key: set {name(nameof(ClusterTlsOptions.KeyPath))} to its PEM key, or use a .pfx that holds it."]);
         }
 
-        var authority = Attempt(prefix, "CaPath", () =>
+        var authority = Attempt($"{name(nameof(ClusterTlsOptions.CaPath))} '{options.CaPath}'", () =>
         {
             var ca = new X509Certificate2Collection();
             ca.ImportFromPemFile(options.CaPath!);
@@ -52,15 +59,35 @@ public sealed class ClusterCertificates
 
             return ca;
         });
-        return new ClusterCertificates(local, authority);
+        var certificates = new ClusterCertificates(local, authority);
+        var usages = local.Extensions.OfType<X509EnhancedKeyUsageExtension>().SelectMany(e => e.EnhancedKeyUsages.Cast<Oid>()).Select(o => o.Value).ToList();
+        if (usages.Count > 0 && !(usages.Contains(ServerAuthentication) && usages.Contains(ClientAuthentication)))
+        {
+            throw Invalid([$"{source} must allow both TLS server and client authentication (extended key usage serverAuth and clientAuth): every end of the cluster is both."]);
+        }
+
+        // This end's own certificate must pass the test it puts its peers to, or it starts and then cannot talk to anyone.
+        if (!certificates.Accepts(local, null, SslPolicyErrors.None))
+        {
+            throw Invalid([$"{source} is not a valid certificate of {name(nameof(ClusterTlsOptions.CaPath))} '{options.CaPath}' (not issued by it, or outside its validity, {local.NotBefore:u} to {local.NotAfter:u})."]);
+        }
+
+        return certificates;
     }
 
+    // Extended key usages (RFC 5280).
+    private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
+    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+
     /// <summary>
-    /// Whether <paramref name="peer"/> chains to the cluster's CA (and is within its validity).
+    /// Whether <paramref name="peer"/> chains to the cluster's CA and is within its validity. The
+    /// certificates of <see cref="ClusterTlsOptions.CaPath"/> are the only roots; intermediates
+    /// come from that file or from what the peer sent in the handshake (<paramref name="sent"/>),
+    /// never from the network (no downloads: a peer's certificate must not make the silo fetch a URL).
     /// The host name is not checked: silos reach each other by address, and membership, not DNS,
     /// says who they are; the CA is what vouches for a peer.
     /// </summary>
-    public bool Accepts(X509Certificate2 peer, SslPolicyErrors errors)
+    public bool Accepts(X509Certificate2 peer, X509Chain? sent, SslPolicyErrors errors)
     {
         ArgumentNullException.ThrowIfNull(peer);
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
@@ -71,7 +98,17 @@ public sealed class ClusterCertificates
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(_authority);
+        chain.ChainPolicy.ExtraStore.AddRange(_authority);
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (sent is not null)
+        {
+            foreach (var element in sent.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
         return chain.Build(peer);
     }
 
@@ -82,10 +119,17 @@ public sealed class ClusterCertificates
             using var store = new X509Store(
                 Enum.Parse<StoreName>(options.StoreName, ignoreCase: true), Enum.Parse<StoreLocation>(options.StoreLocation, ignoreCase: true));
             store.Open(OpenFlags.ReadOnly);
-            var found = store.Certificates.Find(X509FindType.FindBySubjectName, options.Subject, validOnly: false);
-            return found.Count > 0
-                ? found[0]
-                : throw new CryptographicException($"no certificate with subject '{options.Subject}' in {options.StoreLocation}/{options.StoreName}");
+
+            // The exact subject (CN=...), with its key, valid now; after a rotation the newest.
+            var now = DateTime.Now;
+            var candidates = store.Certificates
+                .Where(c => c.GetNameInfo(X509NameType.SimpleName, forIssuer: false) == options.Subject || c.Subject == options.Subject)
+                .Where(c => c.HasPrivateKey && c.NotBefore <= now && now <= c.NotAfter)
+                .OrderByDescending(c => c.NotAfter)
+                .ToList();
+            return candidates.Count > 0
+                ? candidates[0]
+                : throw new CryptographicException($"no certificate with subject '{options.Subject}', a private key and a validity that includes now in {options.StoreLocation}/{options.StoreName}");
         }
 
         string path = options.CertificatePath!;
@@ -95,7 +139,7 @@ public sealed class ClusterCertificates
             return X509CertificateLoader.LoadPkcs12FromFile(path, options.Password);
         }
 
-        var pem = string.IsNullOrEmpty(options.Password)
+        using var pem = string.IsNullOrEmpty(options.Password)
             ? X509Certificate2.CreateFromPemFile(path, options.KeyPath)
             : X509Certificate2.CreateFromEncryptedPemFile(path, options.Password, options.KeyPath);
 
@@ -103,7 +147,7 @@ public sealed class ClusterCertificates
         return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
 
-    private static T Attempt<T>(string prefix, string setting, Func<T> load)
+    private static T Attempt<T>(string source, Func<T> load)
     {
         try
         {
@@ -111,10 +155,10 @@ public sealed class ClusterCertificates
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw Invalid(prefix, [$"{prefix}:{setting} could not be loaded: {e.Message.TrimEnd('.')}."]);
+            throw Invalid([$"{source} could not be loaded: {e.Message.TrimEnd('.')}."]);
         }
     }
 
-    private static OptionsValidationException Invalid(string prefix, IEnumerable<string> errors) =>
-        new(prefix, typeof(ClusterTlsOptions), errors);
+    private static OptionsValidationException Invalid(IEnumerable<string> errors) =>
+        new(ClusterTlsOptions.SectionName, typeof(ClusterTlsOptions), errors);
 }

@@ -13,6 +13,6 @@ public static class ClusterTls
         tls.LocalCertificate = certificates.Local;
         tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
         tls.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
-        tls.RemoteCertificateValidation = (certificate, _, errors) => certificates.Accepts(certificate, errors);
+        tls.RemoteCertificateValidation = (certificate, chain, errors) => certificates.Accepts(certificate, chain, errors);
     }
 }

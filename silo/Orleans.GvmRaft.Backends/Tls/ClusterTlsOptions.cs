@@ -29,20 +29,30 @@ public sealed class ClusterTlsOptions
     /// <summary>CurrentUser or LocalMachine.</summary>
     public string StoreLocation { get; set; } = "CurrentUser";
 
-    /// <summary>The cluster's CA certificate (PEM or DER): a peer's certificate must chain to it.</summary>
+    /// <summary>
+    /// The cluster's CA certificate (PEM or DER): a peer's certificate must chain to it. A PEM file
+    /// may hold intermediate CAs after the root; a peer may also send its intermediates.
+    /// </summary>
     public string? CaPath { get; set; }
 
     /// <summary>Whether TLS is configured at all: a certificate by file or by subject.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(CertificatePath) || !string.IsNullOrWhiteSpace(Subject);
 
-    /// <summary>One message per invalid setting, named by <paramref name="prefix"/> (e.g. <c>Gvm:Silo:Tls</c>).</summary>
-    public IEnumerable<string> Validate(string prefix = SectionName)
+    /// <summary>The names of the settings on a silo: <c>Gvm:Silo:Tls:CertificatePath</c>, ...</summary>
+    public static string SiloSetting(string property) => $"{SectionName}:{property}";
+
+    /// <summary>One message per invalid setting, each named by <paramref name="name"/> (the silo's names by default).</summary>
+    public IEnumerable<string> Validate(Func<string, string>? name = null)
     {
+        name ??= SiloSetting;
         if (!Enabled)
         {
-            if (!string.IsNullOrWhiteSpace(CaPath) || !string.IsNullOrWhiteSpace(KeyPath))
+            foreach (var (property, value) in new[] { (nameof(CaPath), CaPath), (nameof(KeyPath), KeyPath) })
             {
-                yield return $"{prefix}:CaPath and {prefix}:KeyPath need a certificate: set {prefix}:CertificatePath (or {prefix}:Subject).";
+                if (!string.IsNullOrWhiteSpace(value))
+                {
+                    yield return $"{name(property)} needs a certificate: set {name(nameof(CertificatePath))} too.";
+                }
             }
 
             yield break;
@@ -50,30 +60,30 @@ public sealed class ClusterTlsOptions
 
         if (!string.IsNullOrWhiteSpace(CertificatePath) && !string.IsNullOrWhiteSpace(Subject))
         {
-            yield return $"{prefix}:CertificatePath and {prefix}:Subject both name a certificate: set one.";
+            yield return $"{name(nameof(CertificatePath))} and {name(nameof(Subject))} both name a certificate: set one.";
         }
 
-        foreach (var (setting, path) in new[] { ("CertificatePath", CertificatePath), ("KeyPath", KeyPath), ("CaPath", CaPath) })
+        foreach (var (property, path) in new[] { (nameof(CertificatePath), CertificatePath), (nameof(KeyPath), KeyPath), (nameof(CaPath), CaPath) })
         {
             if (!string.IsNullOrWhiteSpace(path) && !File.Exists(path))
             {
-                yield return $"{prefix}:{setting} '{path}' does not exist.";
+                yield return $"{name(property)} '{path}' does not exist.";
             }
         }
 
         if (string.IsNullOrWhiteSpace(CaPath))
         {
-            yield return $"{prefix}:CaPath must name the cluster's CA certificate: without it any certificate a public CA signed would be let in.";
+            yield return $"{name(nameof(CaPath))} must name the cluster's CA certificate: without it any certificate a public CA signed would be let in.";
         }
 
         if (!Enum.TryParse<System.Security.Cryptography.X509Certificates.StoreName>(StoreName, ignoreCase: true, out _))
         {
-            yield return $"{prefix}:StoreName must be a certificate store name such as My or Root (got '{StoreName}').";
+            yield return $"{name(nameof(StoreName))} must be a certificate store name such as My or Root (got '{StoreName}').";
         }
 
         if (!Enum.TryParse<System.Security.Cryptography.X509Certificates.StoreLocation>(StoreLocation, ignoreCase: true, out _))
         {
-            yield return $"{prefix}:StoreLocation must be CurrentUser or LocalMachine (got '{StoreLocation}').";
+            yield return $"{name(nameof(StoreLocation))} must be CurrentUser or LocalMachine (got '{StoreLocation}').";
         }
     }
 }

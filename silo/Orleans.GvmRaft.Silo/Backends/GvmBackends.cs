@@ -1,6 +1,4 @@
 using System.Net;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -80,10 +78,10 @@ public static class GvmBackends
                 case StorageKind.AzureTable or StorageKind.AzureBlob:
                     // On AzureTable, what grows with the pool (a set's shards of 16,384 ids, a run's
                     // index of every prompt it saw, its history) would outgrow a Table entity: blobs.
-                    string azure = ConnectionStrings.AzureStorage(configuration);
+                    var blobs = AzureClients.Blobs(ConnectionStrings.AzureStorage(configuration));
                     silo.AddAzureBlobGrainStorage(name, (OptionsBuilder<AzureBlobStorageOptions> builder) => builder.Configure<IOptions<ClusterOptions>>((o, cluster) =>
                     {
-                        o.BlobServiceClient = new BlobServiceClient(azure);
+                        o.BlobServiceClient = blobs;
                         o.ContainerName = AzureNames.GrainStateContainer(cluster.Value.ServiceId);
                     }));
                     break;
@@ -113,9 +111,10 @@ public static class GvmBackends
     private static void AddAzureTableGrainStorageWithLimit(this ISiloBuilder silo, string name, string connectionString)
     {
         string inner = name + ".table";
+        var tables = AzureClients.Tables(connectionString);
         silo.AddAzureTableGrainStorage(inner, o =>
         {
-            o.TableServiceClient = new TableServiceClient(connectionString);
+            o.TableServiceClient = tables;
             o.TableName = AzureNames.PromptTable;
         });
         silo.Services.AddGrainStorage(name, (sp, _) => new TableEntityLimitStorage(name, sp.GetRequiredKeyedService<IGrainStorage>(inner)));
@@ -148,8 +147,8 @@ public static class GvmBackends
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
                 break;
             case ClusteringKind.AzureTable:
-                string azure = ConnectionStrings.AzureStorage(configuration);
-                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(azure));
+                var tables = AzureClients.Tables(ConnectionStrings.AzureStorage(configuration));
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Clustering, "unknown clustering.");
@@ -202,8 +201,8 @@ public static class GvmBackends
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = redis);
                 break;
             case RemindersKind.AzureTable:
-                string azure = ConnectionStrings.AzureStorage(configuration);
-                silo.UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(azure));
+                var tables = AzureClients.Tables(ConnectionStrings.AzureStorage(configuration));
+                silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown reminder store (Auto resolves before this).");
@@ -211,7 +210,6 @@ public static class GvmBackends
 
         return silo;
     }
-
 
     /// <summary>Applies the SQL schema of every SQL backend the options use.</summary>
     public static async Task ApplySchemaAsync(GvmSiloOptions options, IConfiguration configuration, CancellationToken cancellationToken = default)

@@ -1,8 +1,5 @@
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.GvmRaft.Prompts;
-using Orleans.GvmRaft.Silo.Backends;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -30,10 +27,7 @@ public sealed class AzureStorageTests(PostgresServer postgres, RedisServer redis
 
         // The silo is gone: the bytes come from the table entity or the blob, decoded as the
         // provider's serializer (Orleans' binary format) wrote them.
-        string service = settings["Gvm:Silo:ServiceId"]!;
-        byte[] stored = store == "AzureTable"
-            ? await ReadEntityAsync(settings["ConnectionStrings:AzureStorage"]!, service)
-            : await ReadBlobAsync(settings["ConnectionStrings:AzureStorage"]!, service);
+        byte[] stored = store == "AzureTable" ? await ReadEntityAsync(settings) : await ReadBlobAsync(settings);
         await using var services = new ServiceCollection()
             .AddSerializer(b => b.AddAssembly(typeof(PromptState).Assembly).AddAssembly(typeof(PromptDefinition).Assembly))
             .BuildServiceProvider();
@@ -74,16 +68,9 @@ public sealed class AzureStorageTests(PostgresServer postgres, RedisServer redis
     }
 
     // The one prompt entity of the service, its binary chunks (Data, Data1, ...) joined in order.
-    private static async Task<byte[]> ReadEntityAsync(string connection, string service)
+    private static async Task<byte[]> ReadEntityAsync(Dictionary<string, string?> settings)
     {
-        var table = new TableClient(connection, AzureNames.PromptTable);
-        var entities = new List<TableEntity>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {service + "_"} and PartitionKey lt {service + "`"}")))
-        {
-            entities.Add(entity);
-        }
-
-        var only = Assert.Single(entities);
+        var only = Assert.Single(await BackendSettings.PromptEntitiesAsync(settings));
         var data = new List<byte>(only.GetBinary("Data"));
         for (int i = 1; only.GetBinary($"Data{i}") is { } chunk; i++)
         {
@@ -93,16 +80,9 @@ public sealed class AzureStorageTests(PostgresServer postgres, RedisServer redis
         return [.. data];
     }
 
-    private static async Task<byte[]> ReadBlobAsync(string connection, string service)
+    private static async Task<byte[]> ReadBlobAsync(Dictionary<string, string?> settings)
     {
-        var container = new BlobContainerClient(connection, AzureNames.GrainStateContainer(service));
-        var names = new List<string>();
-        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "prompt-", CancellationToken.None))
-        {
-            names.Add(blob.Name);
-        }
-
-        var content = await container.GetBlobClient(Assert.Single(names)).DownloadContentAsync();
-        return content.Value.Content.ToArray();
+        var blob = Assert.Single(await BackendSettings.PromptBlobsAsync(settings));
+        return (await blob.DownloadContentAsync()).Value.Content.ToArray();
     }
 }

@@ -1,3 +1,5 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Orleans.GvmRaft.Embedded.Hosting;
 using Orleans.GvmRaft.Embedded.Train;
 using Orleans.GvmRaft.Index;
@@ -60,8 +62,19 @@ public sealed class AzureTrainingRunTests(PostgresServer postgres, RedisServer r
                 }
             }
 
-            // Azure's own client sees one entity per prompt (train and evaluation sets).
-            Assert.True(await BackendSettings.StoredStatesAsync(settings) >= train.TrainPrompts);
+            // Azure's own client sees one entity per training prompt (the evaluation problems are not
+            // prompt grains), and the policy versions in the service's checkpoint container
+            // (Gvm:Checkpoints:Store Auto).
+            Assert.Equal(train.TrainPrompts, await BackendSettings.StoredStatesAsync(settings));
+            var checkpoints = new BlobContainerClient(settings["ConnectionStrings:AzureStorage"], AzureContainerName.For("gvm-checkpoints", settings["Gvm:Silo:ServiceId"]!));
+            var files = new List<string>();
+            await foreach (var blob in checkpoints.GetBlobsAsync(BlobTraits.None, BlobStates.None, train.RunId, CancellationToken.None))
+            {
+                files.Add(blob.Name);
+            }
+
+            Assert.Contains(files, f => f.EndsWith(".safetensors", StringComparison.Ordinal));
+            Assert.Contains(files, f => f.EndsWith("optimizer.bin", StringComparison.Ordinal));
         }
         finally
         {

@@ -80,28 +80,41 @@ public static class BackendSettings
                 }
 
             case "AzureTable":
-                var table = new TableClient(settings["ConnectionStrings:AzureStorage"], AzureNames.PromptTable);
-                long entities = 0;
-                await foreach (var _ in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {service + "_"} and PartitionKey lt {service + "`"}")))
-                {
-                    entities++;
-                }
-
-                return entities;
+                return (await PromptEntitiesAsync(settings)).Count;
 
             case "AzureBlob":
-                var container = new BlobContainerClient(settings["ConnectionStrings:AzureStorage"], AzureNames.GrainStateContainer(service));
-                long blobs = 0;
-                await foreach (var _ in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "prompt-", CancellationToken.None))
-                {
-                    blobs++;
-                }
-
-                return blobs;
+                return (await PromptBlobsAsync(settings)).Count;
 
             default:
                 throw new ArgumentException("a persistent store is needed.");
         }
+    }
+
+    /// <summary>The service's entities in the Azure prompt table, read with Azure's own client.</summary>
+    public static async Task<List<TableEntity>> PromptEntitiesAsync(Dictionary<string, string?> settings)
+    {
+        string service = settings["Gvm:Silo:ServiceId"]!;
+        var table = new TableClient(settings["ConnectionStrings:AzureStorage"], AzureNames.PromptTable);
+        var entities = new List<TableEntity>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {service + "_"} and PartitionKey lt {service + "`"}")))
+        {
+            entities.Add(entity);
+        }
+
+        return entities;
+    }
+
+    /// <summary>The prompt grains' blobs in the service's container, read with Azure's own client.</summary>
+    public static async Task<List<BlobClient>> PromptBlobsAsync(Dictionary<string, string?> settings)
+    {
+        var container = new BlobContainerClient(settings["ConnectionStrings:AzureStorage"], AzureNames.GrainStateContainer(settings["Gvm:Silo:ServiceId"]!));
+        var blobs = new List<BlobClient>();
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "prompt-", CancellationToken.None))
+        {
+            blobs.Add(container.GetBlobClient(blob.Name));
+        }
+
+        return blobs;
     }
 
     /// <summary>Fails if any log line holds a server password.</summary>

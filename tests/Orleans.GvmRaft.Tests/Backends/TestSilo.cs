@@ -48,7 +48,17 @@ public sealed class TestSilo : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         builder.AddGvmSilo(configure: configure);
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            // A silo that could not start (say, refused by the cluster it tried to join) frees its ports.
+            host.Dispose();
+            throw;
+        }
+
         return new TestSilo(host, logs, siloPort, gatewayPort);
     }
 

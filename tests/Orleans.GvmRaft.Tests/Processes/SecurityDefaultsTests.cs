@@ -5,7 +5,10 @@ using Orleans.GvmRaft.Client.Cluster;
 
 namespace Orleans.GvmRaft.Tests.Processes;
 
-/// <summary>What a gvm-silo process listens on: loopback only, and the dashboard only when asked for.</summary>
+/// <summary>
+/// What a gvm-silo process listens on: loopback only, and the dashboard only when asked for; beyond
+/// loopback only with TLS (or a written-down exception); and a bad setting is one line, not a stack trace.
+/// </summary>
 public sealed class SecurityDefaultsTests
 {
     [Fact]
@@ -32,6 +35,93 @@ public sealed class SecurityDefaultsTests
         using var http = new HttpClient();
         string page = await http.GetStringAsync(new Uri($"http://127.0.0.1:{dashboard}/"));
         Assert.Contains("<html", page, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("Gvm:Silo:AdvertisedAddress", "--Gvm:Silo:ListenAddress", "0.0.0.0")]
+    [InlineData("Gvm:Silo:AllowInsecure=true", "--Gvm:Silo:ListenAddress", "0.0.0.0", "--Gvm:Silo:AdvertisedAddress", "127.0.0.1")]
+    [InlineData("Gvm:Silo:Tls:CertificatePath", "--Gvm:Silo:ListenAddress", "10.1.2.3")]
+    [InlineData("'Gvm:Silo:Storage'", "--Gvm:Silo:Storage", "Azure")]
+    [InlineData("ConnectionStrings:AzureStorage", "--Gvm:Silo:Clustering", "AzureTable")]
+    [InlineData("Gvm:Silo:Tls:CaPath", "--Gvm:Silo:Tls:CertificatePath", "/etc/hostname")]
+    [InlineData("'Gvm:Rollouts:ShardSize'", "--Gvm:Rollouts:ShardSize", "many")]
+    [InlineData("Gvm:Dashboard:Address 0.0.0.0", "--Gvm:Dashboard:Enabled", "true", "--Gvm:Dashboard:Address", "0.0.0.0")]
+    [InlineData("ConnectionStrings:PostgreSql must not be given on the command line", "--ConnectionStrings:PostgreSql", "Host=x;Password=secret")]
+    [InlineData("Gvm:Silo:Tls:Password must not be given on the command line", "--Gvm:Silo:Tls:Password=secret")]
+    public async Task AnInvalidSettingIsOneLineNamingItAndExitCode2(string named, params string[] arguments)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(ProcessCluster.Executable("silo/Orleans.GvmRaft.Silo", "gvm-silo"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        string error;
+        try
+        {
+            error = await process.StandardError.ReadToEndAsync(timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // It did not stop on the bad setting: fail, and leave no silo behind.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        Assert.Equal(2, process.ExitCode);
+        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("gvm-silo: invalid configuration: ", line, StringComparison.Ordinal);
+        Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", await output, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task EveryInterfaceWithAnAdvertisedAddressServesWithTlsOrWhenInsecureIsAllowed(bool tls)
+    {
+        using var ca = Security.ThrowawayCa.Create("gvm-pod-ca");
+        var (certificate, key) = ca.Issue("pod-silo");
+        var (silo, gateway, _) = Ports();
+        string cluster = $"pod-{Guid.NewGuid():N}"[..16];
+        string[] security = tls
+            ? ["--Gvm:Silo:Tls:CertificatePath", certificate, "--Gvm:Silo:Tls:KeyPath", key, "--Gvm:Silo:Tls:CaPath", ca.CaPath]
+            : ["--Gvm:Silo:AllowInsecure", "true"];
+        using var process = SiloProcess.Start(
+            ProcessCluster.Executable("silo/Orleans.GvmRaft.Silo", "gvm-silo"),
+            "pod",
+            silo,
+            [
+                "--Gvm:Silo:SiloPort", silo.ToString(CultureInfo.InvariantCulture),
+                "--Gvm:Silo:GatewayPort", gateway.ToString(CultureInfo.InvariantCulture),
+                "--Gvm:Silo:ClusterId", cluster,
+                "--Gvm:Silo:ListenAddress", "0.0.0.0",
+                "--Gvm:Silo:AdvertisedAddress", "127.0.0.1",
+                .. security,
+            ],
+            new Dictionary<string, string>());
+        await WaitForListenerAsync(process, gateway);
+
+        // Both ports on every interface, as a pod needs; the cluster advertises the given address.
+        var listeners = Listeners(silo, gateway);
+        Assert.Equal(2, listeners.Count);
+        Assert.All(listeners, l => Assert.Equal(IPAddress.Any, l.Address));
+
+        var client = ca.Issue("pod-client");
+        var options = tls ? new Silo.Backends.ClusterTlsOptions { CertificatePath = client.Certificate, KeyPath = client.Key, CaPath = ca.CaPath } : null;
+        var target = new ClusterTarget(Silo.Backends.ClusteringKind.Localhost, gateway, cluster, Silo.Backends.ClusterDefaults.ServiceId, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), options);
+        await using var connection = await ClusterConnection.ConnectAsync(target, TimeSpan.FromSeconds(20), CancellationToken.None);
+        var hosts = await connection.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+        Assert.Equal(IPAddress.Loopback, Assert.Single(hosts).Key.Endpoint.Address);
     }
 
     private static SiloProcess Start(int silo, int gateway, int dashboardPort, bool dashboard) => SiloProcess.Start(

@@ -11,22 +11,5 @@ public static class AzureNames
     /// one per service id, because the blob provider names a blob by grain alone, and two services
     /// sharing an account would otherwise overwrite each other's grains.
     /// </summary>
-    public static string GrainStateContainer(string serviceId)
-    {
-        ArgumentNullException.ThrowIfNull(serviceId);
-
-        // Container names: 3-63 characters, lowercase letters, digits and single hyphens.
-        var name = new System.Text.StringBuilder("gvm-");
-        foreach (char c in serviceId.ToLowerInvariant())
-        {
-            char next = char.IsAsciiLetterOrDigit(c) ? c : '-';
-            if (next != '-' || name[^1] != '-')
-            {
-                name.Append(next);
-            }
-        }
-
-        string container = name.ToString().TrimEnd('-');
-        return container.Length <= 63 ? container : container[..63].TrimEnd('-');
-    }
+    public static string GrainStateContainer(string serviceId) => AzureContainerName.For("gvm", serviceId);
 }
