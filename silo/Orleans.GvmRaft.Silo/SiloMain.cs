@@ -7,7 +7,7 @@ namespace Orleans.GvmRaft.Silo;
 /// <summary>
 /// The main of a silo executable (gvm-silo, gvm-worker): runs the host, and turns a bad setting,
 /// found while building or while Orleans starts, into one line on stderr and exit code 2 rather
-/// than a stack trace.
+/// than a stack trace; any other failure to start or run is one line and exit code 1.
 /// </summary>
 public static class SiloMain
 {
@@ -37,6 +37,13 @@ public static class SiloMain
         {
             // An options class bound when the host starts (Gvm:Rollouts:*, Gvm:Prompts:*, ...).
             return Invalid(name, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Say why in one line (a cluster that would not let it join, a store it could not
+            // reach); the host has logged the exception with its stack already.
+            Console.Error.WriteLine($"{name}: could not run: {e.GetType().Name}: {e.Message}");
+            return 1;
         }
     }
 

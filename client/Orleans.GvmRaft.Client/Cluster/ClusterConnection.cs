@@ -110,9 +110,15 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             await host.StartAsync(cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
         {
-            host.Dispose();
+            await StopQuietlyAsync(host);
+            throw;
+        }
+        catch (Exception e)
+        {
+            // Stop what the client started (its gateway connection attempts) before letting go of it.
+            await StopQuietlyAsync(host);
             string where = clustering == ClusteringKind.Localhost ? $"on 127.0.0.1:{gatewayPort}" : $"through the {clustering} membership table";
 
             // A gateway that refuses the TLS handshake just closes the connection, so the client
@@ -138,6 +144,22 @@ public sealed class ClusterConnection : IAsyncDisposable
         nameof(ClusterTlsOptions.Password) => "GVM_TLS_PASSWORD",
         _ => $"--tls ({property})",
     };
+
+    private static async Task StopQuietlyAsync(IHost host)
+    {
+        try
+        {
+            await host.StopAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception)
+        {
+            // The connection's failure is the one to report.
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
 
     /// <summary>Wraps a started host that runs a silo in this process.</summary>
     public static ClusterConnection ForHostedSilo(IHost host) => new(host);

@@ -54,7 +54,17 @@ public sealed class TestSilo : IAsyncDisposable
         }
         catch
         {
-            // A silo that could not start (say, refused by the cluster it tried to join) frees its ports.
+            // A silo that could not start (say, refused by the cluster it tried to join) stops what
+            // it had started, or its connection attempts would go on burning CPU for the whole run.
+            try
+            {
+                await host.StopAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception)
+            {
+                // The start's failure is the one to report.
+            }
+
             host.Dispose();
             throw;
         }

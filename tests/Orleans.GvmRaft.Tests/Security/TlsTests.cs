@@ -109,15 +109,41 @@ public sealed class TlsTests : IDisposable
         await using var first = await TestSilo.StartAsync(Settings(_cluster.SiloSettings("silo-1")));
         var management = first.Grains.GetGrain<IManagementGrain>(0);
 
-        // Without a certificate, and with one from another CA, a silo cannot reach the primary to
-        // join: the primary refuses its handshakes, and it gives up.
-        foreach (var tls in new[] { new Dictionary<string, string?>(), _other.SiloSettings("intruder") })
+        // Without a certificate, and with one from another CA, a gvm-silo cannot reach the primary
+        // to join: the primary refuses its handshakes, and it gives up and exits. (A process, so
+        // that what a failed start leaves running goes with it.)
+        var intruder = _other.Issue("intruder");
+        string[][] attempts =
+        [
+            [],
+            ["--Gvm:Silo:Tls:CertificatePath", intruder.Certificate, "--Gvm:Silo:Tls:KeyPath", intruder.Key, "--Gvm:Silo:Tls:CaPath", _other.CaPath],
+        ];
+        foreach (string[] tls in attempts)
         {
-            var joining = Settings(tls);
-            joining["Gvm:Silo:PrimarySiloPort"] = first.SiloPort.ToString(CultureInfo.InvariantCulture);
-            joining["Orleans:Membership:MaxJoinAttemptTime"] = "00:00:08";
             int before = HandshakesRefused(first);
-            await Assert.ThrowsAnyAsync<Exception>(() => TestSilo.StartAsync(joining));
+            int[] ports = LoopbackPort.Free(2);
+            using var joining = Processes.SiloProcess.Start(
+                Processes.ProcessCluster.Executable("silo/Orleans.GvmRaft.Silo", "gvm-silo"),
+                "joining",
+                ports[0],
+                [
+                    "--Gvm:Silo:SiloPort", ports[0].ToString(CultureInfo.InvariantCulture),
+                    "--Gvm:Silo:GatewayPort", ports[1].ToString(CultureInfo.InvariantCulture),
+                    "--Gvm:Silo:PrimarySiloPort", first.SiloPort.ToString(CultureInfo.InvariantCulture),
+                    "--Gvm:Silo:ClusterId", $"cluster-{_id}",
+                    "--Gvm:Silo:ServiceId", $"svc-{_id}",
+                    "--Orleans:Membership:MaxJoinAttemptTime", "00:00:08",
+                    .. tls,
+                ],
+                new Dictionary<string, string>());
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+            while (!joining.HasExited)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"a silo without the cluster's certificate did not give up joining:\n{joining.Output}");
+                await Task.Delay(250);
+            }
+
+            Assert.Contains("gvm-silo: could not run:", joining.Output, StringComparison.Ordinal);
             Assert.True(HandshakesRefused(first) > before, "the primary did not refuse a TLS handshake");
         }
 
