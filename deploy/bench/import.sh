@@ -3,14 +3,17 @@
 # wall time and rate, and the silo's peak working set (VmHWM) afterwards.
 #
 #   bash deploy/bench/import.sh sqlite 1000000      # or: postgresql, then the number of prompts
+#   bash deploy/bench/import.sh sqlite 200000 tls   # the same through mutual TLS (a throwaway CA)
 #
 # postgresql starts a server from Debian's packages (durable defaults) in a temporary folder on a
-# free loopback port; sqlite uses a new file there. Everything is removed afterwards.
+# free loopback port; sqlite uses a new file there. With tls, openssl makes a CA and a certificate
+# for the silo and one for gvm (as README's Security section does). Everything is removed afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source deploy/lib/postgres.sh
 store=${1:-sqlite}
 prompts=${2:-1000000}
+transport=${3:-plain}
 
 dotnet build -c Release silo/Orleans.GvmRaft.Silo -v q -nologo >/dev/null
 dotnet build -c Release client/Orleans.GvmRaft.Client -v q -nologo >/dev/null
@@ -30,8 +33,25 @@ case "$store" in
   *) echo "usage: $0 sqlite|postgresql [prompts]" >&2; exit 2 ;;
 esac
 
+silo_tls=() client_tls=()
+case "$transport" in
+  plain) ;;
+  tls)
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=bench-ca" \
+      -keyout "$work/ca.key" -out "$work/ca.pem" 2>/dev/null
+    for who in silo client; do
+      openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" -keyout "$work/$who.key" -out "$work/$who.csr" 2>/dev/null
+      openssl x509 -req -in "$work/$who.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial -days 1 -out "$work/$who.pem" \
+        -extfile <(printf "extendedKeyUsage=serverAuth,clientAuth") 2>/dev/null
+    done
+    silo_tls=(--Gvm:Silo:Tls:CertificatePath "$work/silo.pem" --Gvm:Silo:Tls:KeyPath "$work/silo.key" --Gvm:Silo:Tls:CaPath "$work/ca.pem")
+    client_tls=(--tls-cert "$work/client.pem" --tls-key "$work/client.key" --tls-ca "$work/ca.pem")
+    ;;
+  *) echo "usage: $0 sqlite|postgresql [prompts] [plain|tls]" >&2; exit 2 ;;
+esac
+
 "$gvm" prompts generate --count "$prompts" --id-prefix bench > "$work/prompts.jsonl"
-"$silo_bin" "${storage[@]}" --Gvm:Silo:SiloPort "${ports[0]}" --Gvm:Silo:GatewayPort "${ports[1]}" \
+"$silo_bin" "${storage[@]}" "${silo_tls[@]}" --Gvm:Silo:SiloPort "${ports[0]}" --Gvm:Silo:GatewayPort "${ports[1]}" \
   --Logging:LogLevel:Default Warning > "$work/silo.log" 2>&1 &
 silo_pid=$!
 for _ in $(seq 120); do
@@ -40,12 +60,12 @@ for _ in $(seq 120); do
 done
 
 start=$(date +%s%N)
-"$gvm" import "$work/prompts.jsonl" --set bench --gateway-port "${ports[1]}" 2>/dev/null >&2
+"$gvm" import "$work/prompts.jsonl" --set bench --gateway-port "${ports[1]}" "${client_tls[@]}" 2>/dev/null >&2
 seconds=$(python3 -c "print(($(date +%s%N) - $start) / 1e9)")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$silo_pid/status")
-python3 - "$store" "$prompts" "$seconds" "$hwm" <<'PY'
+python3 - "$store" "$prompts" "$seconds" "$hwm" "$transport" <<'PY'
 import json, sys
-store, prompts, seconds, hwm_kib = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
-print(json.dumps({"storage": store, "prompts": prompts, "importSeconds": round(seconds, 1),
+store, prompts, seconds, hwm_kib, transport = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+print(json.dumps({"storage": store, "transport": transport, "prompts": prompts, "importSeconds": round(seconds, 1),
                   "importPromptsPerSecond": round(prompts / seconds), "siloPeakWorkingSetBytes": hwm_kib * 1024}))
 PY

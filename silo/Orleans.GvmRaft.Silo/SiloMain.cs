@@ -38,7 +38,13 @@ public static class SiloMain
             // An options class bound when the host starts (Gvm:Rollouts:*, Gvm:Prompts:*, ...).
             return Invalid(name, e.Message);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // Stopped (SIGTERM, Ctrl+C) before it had started: nothing to explain.
+            Console.Error.WriteLine($"{name}: stopped while starting.");
+            return 1;
+        }
+        catch (Exception e)
         {
             // Say why in one line (a cluster that would not let it join, a store it could not
             // reach); the host has logged the exception with its stack already.

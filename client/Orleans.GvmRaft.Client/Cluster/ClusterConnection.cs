@@ -58,14 +58,18 @@ public sealed class ClusterConnection : IAsyncDisposable
             throw new ClusterUnavailableException($"cannot connect to cluster '{clusterId}': {string.Join(" ", e.Failures)}", e);
         }
 
+        // Parsed here, so that a malformed one is a line naming the variable rather than a stack trace.
         TableServiceClient? tables = null;
+        StackExchange.Redis.ConfigurationOptions? redis = null;
         try
         {
             tables = clustering == ClusteringKind.AzureTable ? new TableServiceClient(connection) : null;
+            redis = clustering == ClusteringKind.Redis ? StackExchange.Redis.ConfigurationOptions.Parse(connection!) : null;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {
-            throw new ClusterUnavailableException($"cannot connect to cluster '{clusterId}': ConnectionStrings__AzureStorage is not an Azure Storage connection string the Azure SDK accepts ({e.GetType().Name}).", e);
+            throw new ClusterUnavailableException(
+                $"cannot connect to cluster '{clusterId}': ConnectionStrings__{(clustering == ClusteringKind.Redis ? "Redis" : "AzureStorage")} is not a connection string its client accepts ({e.GetType().Name}).", e);
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -82,7 +86,6 @@ public sealed class ClusterConnection : IAsyncDisposable
                     });
                     break;
                 case ClusteringKind.Redis:
-                    var redis = StackExchange.Redis.ConfigurationOptions.Parse(connection!);
                     client.UseRedisClustering(o => o.ConfigurationOptions = redis);
                     break;
                 case ClusteringKind.AzureTable:
@@ -110,7 +113,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             await host.StartAsync(cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await StopQuietlyAsync(host);
             throw;

@@ -17,7 +17,7 @@ public sealed class CheckpointOptions : IValidatableOptions
     public string Store { get; set; } = "Auto";
 
     /// <summary>
-    /// The blob container of an <c>AzureBlob</c> store; by default <c>gvm-checkpoints-{service id}</c>,
+    /// The blob container of an <c>AzureBlob</c> store; by default <c>gvm-ckpt-{service id}</c>,
     /// so services sharing an account (whose run ids may repeat) never overwrite each other's versions.
     /// </summary>
     public string? Container { get; set; }

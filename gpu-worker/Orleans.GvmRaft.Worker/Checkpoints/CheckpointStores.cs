@@ -20,7 +20,7 @@ public static class CheckpointStores
 
         string connection = configuration.GetConnectionString("AzureStorage")
             ?? throw new InvalidOperationException($"{CheckpointOptions.SectionName}:Store AzureBlob needs ConnectionStrings:AzureStorage (configuration or the environment variable ConnectionStrings__AzureStorage).");
-        string container = options.Container ?? AzureContainerName.For("gvm-checkpoints", configuration["Gvm:Silo:ServiceId"] ?? ClusterDefaults.ServiceId);
+        string container = options.Container ?? AzureContainerName.For(AzureContainerName.Checkpoints, configuration["Gvm:Silo:ServiceId"] ?? ClusterDefaults.ServiceId);
         return new BlobCheckpointStore(new BlobContainerClient(connection, container), options.Directory);
     }
 

@@ -42,12 +42,6 @@ public sealed class ClusterCertificates
         string source = string.IsNullOrWhiteSpace(options.Subject)
             ? $"{name(nameof(ClusterTlsOptions.CertificatePath))} '{options.CertificatePath}'"
             : $"{name(nameof(ClusterTlsOptions.Subject))} '{options.Subject}'";
-        var local = Attempt(source, () => LoadLocal(options));
-        if (!local.HasPrivateKey)
-        {
-            throw Invalid([$"{source} has no private key: set {name(nameof(ClusterTlsOptions.KeyPath))} to its PEM key, or use a .pfx that holds it."]);
-        }
-
         var authority = Attempt($"{name(nameof(ClusterTlsOptions.CaPath))} '{options.CaPath}'", () =>
         {
             var ca = new X509Certificate2Collection();
@@ -59,6 +53,12 @@ public sealed class ClusterCertificates
 
             return ca;
         });
+        var local = Attempt(source, () => LoadLocal(options, authority));
+        if (!local.HasPrivateKey)
+        {
+            throw Invalid([$"{source} has no private key: set {name(nameof(ClusterTlsOptions.KeyPath))} to its PEM key, or use a .pfx that holds it."]);
+        }
+
         var certificates = new ClusterCertificates(local, authority);
         var usages = local.Extensions.OfType<X509EnhancedKeyUsageExtension>().SelectMany(e => e.EnhancedKeyUsages.Cast<Oid>()).Select(o => o.Value).ToList();
         if (usages.Count > 0 && !(usages.Contains(ServerAuthentication) && usages.Contains(ClientAuthentication)))
@@ -67,9 +67,10 @@ public sealed class ClusterCertificates
         }
 
         // This end's own certificate must pass the test it puts its peers to, or it starts and then cannot talk to anyone.
-        if (!certificates.Accepts(local, null, SslPolicyErrors.None))
+        var (valid, status) = Check(local, authority);
+        if (!valid)
         {
-            throw Invalid([$"{source} is not a valid certificate of {name(nameof(ClusterTlsOptions.CaPath))} '{options.CaPath}' (not issued by it, or outside its validity, {local.NotBefore:u} to {local.NotAfter:u})."]);
+            throw Invalid([$"{source} is not a valid certificate of {name(nameof(ClusterTlsOptions.CaPath))} '{options.CaPath}' ({status}; valid {local.NotBefore:u} to {local.NotAfter:u}, outside its validity or not issued by that CA)."]);
         }
 
         return certificates;
@@ -81,38 +82,38 @@ public sealed class ClusterCertificates
 
     /// <summary>
     /// Whether <paramref name="peer"/> chains to the cluster's CA and is within its validity. The
-    /// certificates of <see cref="ClusterTlsOptions.CaPath"/> are the only roots; intermediates
-    /// come from that file or from what the peer sent in the handshake (<paramref name="sent"/>),
-    /// never from the network (no downloads: a peer's certificate must not make the silo fetch a URL).
-    /// The host name is not checked: silos reach each other by address, and membership, not DNS,
-    /// says who they are; the CA is what vouches for a peer.
+    /// certificates of <see cref="ClusterTlsOptions.CaPath"/> are the only roots and the only
+    /// intermediates, and nothing is downloaded (a peer's certificate must not make the silo fetch
+    /// a URL). The host name is not checked: silos reach each other by address, and membership,
+    /// not DNS, says who they are; the CA is what vouches for a peer.
     /// </summary>
-    public bool Accepts(X509Certificate2 peer, X509Chain? sent, SslPolicyErrors errors)
+    public bool Accepts(X509Certificate2 peer, SslPolicyErrors errors) =>
+        !errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable) && Check(peer, _authority).Valid;
+
+    /// <summary>The chain policy of the handshake itself: SslStream builds its own chain first, and it must not download either.</summary>
+    public X509ChainPolicy ChainPolicy() => Policy(_authority);
+
+    private static X509ChainPolicy Policy(X509Certificate2Collection authority)
     {
-        ArgumentNullException.ThrowIfNull(peer);
-        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        var policy = new X509ChainPolicy
         {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(_authority);
-        chain.ChainPolicy.ExtraStore.AddRange(_authority);
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (sent is not null)
-        {
-            foreach (var element in sent.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        return chain.Build(peer);
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            DisableCertificateDownloads = true,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.AddRange(authority);
+        policy.ExtraStore.AddRange(authority);
+        return policy;
     }
 
-    private static X509Certificate2 LoadLocal(ClusterTlsOptions options)
+    private static (bool Valid, string Status) Check(X509Certificate2 certificate, X509Certificate2Collection authority)
+    {
+        using var chain = new X509Chain { ChainPolicy = Policy(authority) };
+        bool valid = chain.Build(certificate);
+        return (valid, string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct()));
+    }
+
+    private static X509Certificate2 LoadLocal(ClusterTlsOptions options, X509Certificate2Collection authority)
     {
         if (!string.IsNullOrWhiteSpace(options.Subject))
         {
@@ -120,16 +121,16 @@ public sealed class ClusterCertificates
                 Enum.Parse<StoreName>(options.StoreName, ignoreCase: true), Enum.Parse<StoreLocation>(options.StoreLocation, ignoreCase: true));
             store.Open(OpenFlags.ReadOnly);
 
-            // The exact subject (CN=...), with its key, valid now; after a rotation the newest.
-            var now = DateTime.Now;
+            // The exact subject (CN=...), with its key, issued by the cluster's CA and valid now;
+            // after a rotation the newest. A namesake from another CA is passed over.
             var candidates = store.Certificates
                 .Where(c => c.GetNameInfo(X509NameType.SimpleName, forIssuer: false) == options.Subject || c.Subject == options.Subject)
-                .Where(c => c.HasPrivateKey && c.NotBefore <= now && now <= c.NotAfter)
+                .Where(c => c.HasPrivateKey && Check(c, authority).Valid)
                 .OrderByDescending(c => c.NotAfter)
                 .ToList();
             return candidates.Count > 0
                 ? candidates[0]
-                : throw new CryptographicException($"no certificate with subject '{options.Subject}', a private key and a validity that includes now in {options.StoreLocation}/{options.StoreName}");
+                : throw new CryptographicException($"no certificate with subject '{options.Subject}', a private key, issued by the cluster's CA and valid now in {options.StoreLocation}/{options.StoreName}");
         }
 
         string path = options.CertificatePath!;

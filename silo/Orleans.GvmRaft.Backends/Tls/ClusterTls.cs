@@ -1,3 +1,4 @@
+using System.Net.Security;
 using Orleans.Connections.Security;
 
 namespace Orleans.GvmRaft.Silo.Backends;
@@ -13,6 +14,13 @@ public static class ClusterTls
         tls.LocalCertificate = certificates.Local;
         tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
         tls.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
-        tls.RemoteCertificateValidation = (certificate, chain, errors) => certificates.Accepts(certificate, chain, errors);
+        tls.RemoteCertificateValidation = (certificate, _, errors) => certificates.Accepts(certificate, errors);
+
+        // SslStream builds the peer's chain before our check sees it; with its default policy that
+        // build may fetch issuers named in the certificate. Ours trusts the CA file and fetches nothing.
+        tls.OnAuthenticateAsServer = (_, options) =>
+            ((SslServerAuthenticationOptions)options.SslServerAuthenticationOptions).CertificateChainPolicy = certificates.ChainPolicy();
+        tls.OnAuthenticateAsClient = (_, options) =>
+            ((SslClientAuthenticationOptions)options.SslClientAuthenticationOptions).CertificateChainPolicy = certificates.ChainPolicy();
     }
 }

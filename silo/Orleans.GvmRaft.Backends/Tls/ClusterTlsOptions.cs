@@ -31,7 +31,7 @@ public sealed class ClusterTlsOptions
 
     /// <summary>
     /// The cluster's CA certificate (PEM or DER): a peer's certificate must chain to it. A PEM file
-    /// may hold intermediate CAs after the root; a peer may also send its intermediates.
+    /// may hold intermediate CAs after the root (the ends send their own certificate only).
     /// </summary>
     public string? CaPath { get; set; }
 

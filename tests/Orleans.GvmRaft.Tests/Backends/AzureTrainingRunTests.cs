@@ -66,7 +66,7 @@ public sealed class AzureTrainingRunTests(PostgresServer postgres, RedisServer r
             // prompt grains), and the policy versions in the service's checkpoint container
             // (Gvm:Checkpoints:Store Auto).
             Assert.Equal(train.TrainPrompts, await BackendSettings.StoredStatesAsync(settings));
-            var checkpoints = new BlobContainerClient(settings["ConnectionStrings:AzureStorage"], AzureContainerName.For("gvm-checkpoints", settings["Gvm:Silo:ServiceId"]!));
+            var checkpoints = new BlobContainerClient(settings["ConnectionStrings:AzureStorage"], AzureContainerName.For(AzureContainerName.Checkpoints, settings["Gvm:Silo:ServiceId"]!));
             var files = new List<string>();
             await foreach (var blob in checkpoints.GetBlobsAsync(BlobTraits.None, BlobStates.None, train.RunId, CancellationToken.None))
             {

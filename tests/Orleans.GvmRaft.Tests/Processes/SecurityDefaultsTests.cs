@@ -48,13 +48,27 @@ public sealed class SecurityDefaultsTests
     [InlineData("Gvm:Dashboard:Address 0.0.0.0", "--Gvm:Dashboard:Enabled", "true", "--Gvm:Dashboard:Address", "0.0.0.0")]
     [InlineData("ConnectionStrings:PostgreSql must not be given on the command line", "--ConnectionStrings:PostgreSql", "Host=x;Password=secret")]
     [InlineData("Gvm:Silo:Tls:Password must not be given on the command line", "--Gvm:Silo:Tls:Password=secret")]
-    public async Task AnInvalidSettingIsOneLineNamingItAndExitCode2(string named, params string[] arguments)
+    public Task AnInvalidSettingIsOneLineNamingItAndExitCode2(string named, params string[] arguments) =>
+        AssertOneLineAsync(named, arguments, new Dictionary<string, string>());
+
+    [Fact]
+    public Task AMalformedAzureConnectionStringIsOneLineThatDoesNotRepeatIt() => AssertOneLineAsync(
+        "ConnectionStrings:AzureStorage is not an Azure Storage connection string",
+        ["--Gvm:Silo:Storage", "AzureTable"],
+        new Dictionary<string, string> { ["ConnectionStrings__AzureStorage"] = "AccountName=x;secret-garbage" });
+
+    private static async Task AssertOneLineAsync(string named, string[] arguments, Dictionary<string, string> environment)
     {
         var info = new System.Diagnostics.ProcessStartInfo(ProcessCluster.Executable("silo/Orleans.GvmRaft.Silo", "gvm-silo"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);

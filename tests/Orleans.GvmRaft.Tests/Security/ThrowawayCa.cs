@@ -73,23 +73,36 @@ public sealed class ThrowawayCa : IDisposable
         return (path, keyPath);
     }
 
+    /// <summary>
+    /// A CA file that trusts both <paramref name="first"/> and <paramref name="second"/>: given to an
+    /// outsider, it accepts the cluster, so a refusal can only come from the end under test.
+    /// </summary>
+    public static string TrustingBoth(ThrowawayCa first, ThrowawayCa second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        string path = Path.Combine(first._folder, $"{first.Name}+{second.Name}.ca.pem");
+        File.WriteAllText(path, File.ReadAllText(first.CaPath) + "\n" + File.ReadAllText(second.CaPath));
+        return path;
+    }
+
     /// <summary>Silo settings that give a silo <paramref name="subject"/>'s certificate and this CA.</summary>
-    public Dictionary<string, string?> SiloSettings(string subject)
+    public Dictionary<string, string?> SiloSettings(string subject, string? caPath = null)
     {
         var (certificate, key) = Issue(subject);
         return new()
         {
             ["Gvm:Silo:Tls:CertificatePath"] = certificate,
             ["Gvm:Silo:Tls:KeyPath"] = key,
-            ["Gvm:Silo:Tls:CaPath"] = CaPath,
+            ["Gvm:Silo:Tls:CaPath"] = caPath ?? CaPath,
         };
     }
 
-    /// <summary>Client TLS options with <paramref name="subject"/>'s certificate, trusting this CA.</summary>
-    public Silo.Backends.ClusterTlsOptions ClientOptions(string subject)
+    /// <summary>Client TLS options with <paramref name="subject"/>'s certificate, trusting this CA (or <paramref name="caPath"/>).</summary>
+    public Silo.Backends.ClusterTlsOptions ClientOptions(string subject, string? caPath = null)
     {
         var (certificate, key) = Issue(subject);
-        return new() { CertificatePath = certificate, KeyPath = key, CaPath = CaPath };
+        return new() { CertificatePath = certificate, KeyPath = key, CaPath = caPath ?? CaPath };
     }
 
     private static CertificateRequest AuthorityRequest(string name, ECDsa key)

@@ -31,9 +31,11 @@ public sealed class TlsTests : IDisposable
             Assert.Equal(definition, await silo.Grains.GetGrain<IPromptGrain>("tls-1").GetDefinitionAsync());
         }
 
-        // A certificate from another CA: the gateway refuses the handshake, and the client says what to check.
+        // A certificate from another CA: the gateway refuses the handshake, and the client says what
+        // to check. The outsider trusts both CAs, so the refusal can only be the gateway's.
+        string both = ThrowawayCa.TrustingBoth(_other, _cluster);
         int before = HandshakesRefused(silo);
-        var outsider = await Assert.ThrowsAsync<ClusterUnavailableException>(() => ConnectAsync(silo, _other.ClientOptions("client-2")));
+        var outsider = await Assert.ThrowsAsync<ClusterUnavailableException>(() => ConnectAsync(silo, _other.ClientOptions("client-2", both)));
         Assert.Contains("refused this client's certificate", outsider.Message, StringComparison.Ordinal);
         Assert.True(HandshakesRefused(silo) > before, "the silo did not refuse a TLS handshake");
 
@@ -43,8 +45,9 @@ public sealed class TlsTests : IDisposable
         Assert.Contains("If the cluster uses TLS, pass --tls-cert", plain.Message, StringComparison.Ordinal);
         Assert.True(HandshakesRefused(silo) > before, "the silo did not refuse a TLS handshake");
 
-        // The other way round: a gateway of another CA is refused by a client of this cluster.
-        await using var impostor = await TestSilo.StartAsync(Settings(_other.SiloSettings("impostor")));
+        // The other way round: a gateway of another CA is refused by a client of this cluster (the
+        // impostor trusts both CAs, so the refusal can only be the client's).
+        await using var impostor = await TestSilo.StartAsync(Settings(_other.SiloSettings("impostor", both)));
         await Assert.ThrowsAsync<ClusterUnavailableException>(() => ConnectAsync(impostor, _cluster.ClientOptions("client-3")));
     }
 
@@ -112,11 +115,12 @@ public sealed class TlsTests : IDisposable
         // Without a certificate, and with one from another CA, a gvm-silo cannot reach the primary
         // to join: the primary refuses its handshakes, and it gives up and exits. (A process, so
         // that what a failed start leaves running goes with it.)
+        // The intruder trusts both CAs, so only the primary can be the one refusing.
         var intruder = _other.Issue("intruder");
         string[][] attempts =
         [
             [],
-            ["--Gvm:Silo:Tls:CertificatePath", intruder.Certificate, "--Gvm:Silo:Tls:KeyPath", intruder.Key, "--Gvm:Silo:Tls:CaPath", _other.CaPath],
+            ["--Gvm:Silo:Tls:CertificatePath", intruder.Certificate, "--Gvm:Silo:Tls:KeyPath", intruder.Key, "--Gvm:Silo:Tls:CaPath", ThrowawayCa.TrustingBoth(_other, _cluster)],
         ];
         foreach (string[] tls in attempts)
         {

@@ -11,5 +11,5 @@ public static class AzureNames
     /// one per service id, because the blob provider names a blob by grain alone, and two services
     /// sharing an account would otherwise overwrite each other's grains.
     /// </summary>
-    public static string GrainStateContainer(string serviceId) => AzureContainerName.For("gvm", serviceId);
+    public static string GrainStateContainer(string serviceId) => AzureContainerName.For(AzureContainerName.GrainState, serviceId);
 }
