@@ -31,18 +31,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         string? connection;
         try
         {
-            certificates = null;
-            if (tls is not null)
-            {
-                // Checked even without a certificate: --tls-ca alone must not quietly connect in the clear.
-                var errors = tls.Validate(ClientSetting).ToList();
-                if (errors.Count > 0)
-                {
-                    throw new OptionsValidationException("--tls", typeof(ClusterTlsOptions), errors);
-                }
-
-                certificates = tls.Enabled ? ClusterCertificates.Load(tls, ClientSetting) : null;
-            }
+            certificates = LoadTls(tls);
 
             // Read now, so a missing one is a line naming the variable rather than a stack trace.
             connection = clustering switch
@@ -136,6 +125,24 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
 
         return new ClusterConnection(host);
+    }
+
+    // The client's certificates (Load validates them), or none; TLS settings without a certificate
+    // are checked too: --tls-ca alone must not quietly connect in the clear.
+    private static ClusterCertificates? LoadTls(ClusterTlsOptions? tls)
+    {
+        if (tls is null)
+        {
+            return null;
+        }
+
+        if (tls.Enabled)
+        {
+            return ClusterCertificates.Load(tls, ClientSetting);
+        }
+
+        var errors = tls.Validate(ClientSetting).ToList();
+        return errors.Count == 0 ? null : throw new OptionsValidationException("--tls", typeof(ClusterTlsOptions), errors);
     }
 
     // The client's names for the TLS settings, as the user typed them.

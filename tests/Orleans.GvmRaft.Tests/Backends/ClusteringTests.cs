@@ -112,26 +112,13 @@ public sealed class ClusteringTests(PostgresServer postgres, RedisServer redis, 
         }
 
         // The gvm command does the same with --clustering AzureTable and the connection string in its environment.
-        var info = new System.Diagnostics.ProcessStartInfo(Processes.ProcessCluster.Executable("client/Orleans.GvmRaft.Client", "gvm"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string argument in new[] { "prompt", "show", "azure-member-1", "--clustering", "AzureTable", "--cluster-id", cluster, "--service-id", settings["Gvm:Silo:ServiceId"]! })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["ConnectionStrings__AzureStorage"] = settings["ConnectionStrings:AzureStorage"];
-        using (var gvm = System.Diagnostics.Process.Start(info)!)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var shown = gvm.StandardOutput.ReadToEndAsync(timeout.Token);
-            string error = await gvm.StandardError.ReadToEndAsync(timeout.Token);
-            await gvm.WaitForExitAsync(timeout.Token);
-            Assert.True(gvm.ExitCode == 0, error);
-            Assert.Contains("1+2=", await shown, StringComparison.Ordinal);
-        }
+        var (exitCode, shown, error) = await ExternalProcess.CaptureAsync(
+            Processes.ProcessCluster.Executable("client/Orleans.GvmRaft.Client", "gvm"),
+            ["prompt", "show", "azure-member-1", "--clustering", "AzureTable", "--cluster-id", cluster, "--service-id", settings["Gvm:Silo:ServiceId"]!],
+            new Dictionary<string, string?> { ["ConnectionStrings__AzureStorage"] = settings["ConnectionStrings:AzureStorage"] },
+            TimeSpan.FromSeconds(60));
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("1+2=", shown, StringComparison.Ordinal);
 
         // kill -9: no goodbye. The survivor notices the missed probes and writes it dead.
         second.Kill();

@@ -49,52 +49,23 @@ public sealed class SecurityDefaultsTests
     [InlineData("ConnectionStrings:PostgreSql must not be given on the command line", "--ConnectionStrings:PostgreSql", "Host=x;Password=secret")]
     [InlineData("Gvm:Silo:Tls:Password must not be given on the command line", "--Gvm:Silo:Tls:Password=secret")]
     public Task AnInvalidSettingIsOneLineNamingItAndExitCode2(string named, params string[] arguments) =>
-        AssertOneLineAsync(named, arguments, new Dictionary<string, string>());
+        AssertOneLineAsync(named, arguments, []);
 
     [Fact]
     public Task AMalformedAzureConnectionStringIsOneLineThatDoesNotRepeatIt() => AssertOneLineAsync(
         "ConnectionStrings:AzureStorage is not an Azure Storage connection string",
         ["--Gvm:Silo:Storage", "AzureTable"],
-        new Dictionary<string, string> { ["ConnectionStrings__AzureStorage"] = "AccountName=x;secret-garbage" });
+        new Dictionary<string, string?> { ["ConnectionStrings__AzureStorage"] = "AccountName=x;secret-garbage" });
 
-    private static async Task AssertOneLineAsync(string named, string[] arguments, Dictionary<string, string> environment)
+    private static async Task AssertOneLineAsync(string named, string[] arguments, Dictionary<string, string?> environment)
     {
-        var info = new System.Diagnostics.ProcessStartInfo(ProcessCluster.Executable("silo/Orleans.GvmRaft.Silo", "gvm-silo"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = System.Diagnostics.Process.Start(info)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        string error;
-        try
-        {
-            error = await process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // It did not stop on the bad setting: fail, and leave no silo behind.
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        Assert.Equal(2, process.ExitCode);
+        var (exitCode, output, error) = await Backends.ExternalProcess.CaptureAsync(
+            ProcessCluster.Executable("silo/Orleans.GvmRaft.Silo", "gvm-silo"), arguments, environment, TimeSpan.FromSeconds(60));
+        Assert.Equal(2, exitCode);
         string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("gvm-silo: invalid configuration: ", line, StringComparison.Ordinal);
         Assert.Contains(named, line, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", await output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", error, StringComparison.Ordinal);
     }
 
