@@ -3,8 +3,6 @@
 # `gvm prompt show` starts in about 0.6 s rather than 0.9 s (docs/benchmarks.md).
 # Usage: deploy/publish-gvm.sh [FOLDER]   (default: ~/.local/share/gvm; then put FOLDER on PATH)
 set -euo pipefail
-cd "$(dirname "$0")/.."
 out=${1:-$HOME/.local/share/gvm}
-dotnet publish client/Orleans.GvmRaft.Client -c Release -r linux-x64 --self-contained false \
-  -p:PublishReadyToRun=true -o "$out" -v q -nologo
+bash "$(dirname "$0")/publish.sh" client "$out"
 echo "gvm published to $out; add it to PATH: export PATH=\"$out:\$PATH\"" >&2

@@ -10,8 +10,8 @@
 #   bash deploy/gpu/check.sh [--device cuda|cuda:N|cpu] [--skip-bench]
 #   bash deploy/gpu/check.sh --publish-only FOLDER
 #
-# Without GVM_BIN and GVM_EMBEDDED_BIN it first publishes gvm and gvm-embedded with `dotnet
-# publish` (as deploy/publish-gvm.sh does, but self-contained). A GPU machine without .NET: run
+# Without GVM_BIN and GVM_EMBEDDED_BIN it first publishes gvm and gvm-embedded self-contained
+# (deploy/publish.sh). A GPU machine without .NET: run
 # `--publish-only FOLDER` where .NET is, copy FOLDER over, and there run
 #   GVM_BIN=FOLDER/gvm GVM_EMBEDDED_BIN=FOLDER/gvm-embedded bash deploy/gpu/check.sh
 #
@@ -43,19 +43,16 @@ fixtures=${GVM_FIXTURES:-$root/../shared/fixtures}
 logit_tol=${GVM_LOGIT_TOL:-1e-3}
 ll_tol=${GVM_LL_TOL:-1e-2}
 
-# Self-contained, so the folders run where no .NET is installed; ReadyToRun as publish-gvm.sh.
+# Self-contained, so the folders run where no .NET is installed (deploy/publish.sh).
 publish() {
-  local project=$1 out=$2
-  echo "publishing $project to $out" >&2
-  dotnet publish "$root/$project" -c Release -r linux-x64 --self-contained true \
-    -p:PublishReadyToRun=true -o "$out" -v q -nologo >&2
+  bash "$root/deploy/publish.sh" "$1" "$2" --self-contained
 }
 
 if [[ -n $publish_only ]]; then
   mkdir -p "$publish_only"
   out=$(cd "$publish_only" && pwd)
-  publish client/Orleans.GvmRaft.Client "$out/gvm"
-  publish client/Orleans.GvmRaft.Embedded "$out/gvm-embedded"
+  publish client "$out/gvm"
+  publish embedded "$out/gvm-embedded"
   echo "published; on the GPU machine run:"
   echo "  GVM_BIN=$out/gvm GVM_EMBEDDED_BIN=$out/gvm-embedded bash deploy/gpu/check.sh"
   exit 0
@@ -68,11 +65,11 @@ if [[ -z ${GVM_BIN:-} || -z ${GVM_EMBEDDED_BIN:-} ]]; then
 fi
 if [[ -z ${GVM_BIN:-} ]]; then
   GVM_BIN=$work/gvm
-  publish client/Orleans.GvmRaft.Client "$GVM_BIN"
+  publish client "$GVM_BIN"
 fi
 if [[ -z ${GVM_EMBEDDED_BIN:-} && $skip_bench == 0 ]]; then
   GVM_EMBEDDED_BIN=$work/gvm-embedded
-  publish client/Orleans.GvmRaft.Embedded "$GVM_EMBEDDED_BIN"
+  publish embedded "$GVM_EMBEDDED_BIN"
 fi
 gvm=$GVM_BIN/gvm
 [[ -x $gvm ]] || { echo "check.sh: $gvm is not an executable" >&2; exit 2; }

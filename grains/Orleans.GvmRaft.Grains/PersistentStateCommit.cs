@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Orleans.GvmRaft.Telemetry;
+
 namespace Orleans.GvmRaft;
 
 /// <summary>
@@ -24,9 +27,11 @@ public static class PersistentStateCommit
     public static async Task WriteOrRestoreAsync<T>(this IPersistentState<T> state, IGrainBase grain)
     {
         ArgumentNullException.ThrowIfNull(state);
+        long started = Stopwatch.GetTimestamp();
         try
         {
             await state.WriteStateAsync();
+            GvmMetrics.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("grain", grain.GetType().Name));
         }
         catch
         {

@@ -10,6 +10,7 @@ using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
 using Orleans.GvmRaft.Silo.Backends;
+using Orleans.GvmRaft.Silo.Kubernetes;
 using Orleans.GvmRaft.Workers;
 using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -54,6 +55,13 @@ public static class GvmSiloHosting
             if (!string.IsNullOrWhiteSpace(silo.Name))
             {
                 orleans.Configure<SiloOptions>(o => o.SiloName = silo.Name);
+            }
+
+            // In a pod: the pod's name is the silo's, and the silos watch the pods, so a deleted
+            // pod's silo is declared dead at once rather than after missed probes.
+            if (PodEnvironment.IsPod(name => configuration[name]))
+            {
+                orleans.UseKubernetesHosting();
             }
 
             orleans.AddGvmRuntime(SiloMetadata(configuration, role));

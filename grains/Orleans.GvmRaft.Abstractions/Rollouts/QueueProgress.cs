@@ -9,6 +9,7 @@ namespace Orleans.GvmRaft.Rollouts;
 /// <param name="Acceptances">Responses accepted among them.</param>
 /// <param name="LeasedBy">The workers holding live leases, each once.</param>
 /// <param name="Failures">Why items failed (see <c>FailAsync</c>), each reason once.</param>
+/// <param name="OldestLeaseSince">When the oldest live lease was taken; null when no item is leased.</param>
 [GenerateSerializer, Immutable]
 public sealed record QueueProgress(
     [property: Id(0)] int Pending,
@@ -18,7 +19,8 @@ public sealed record QueueProgress(
     [property: Id(4)] int Attempts = 0,
     [property: Id(5)] int Acceptances = 0,
     [property: Id(6)] string[]? LeasedBy = null,
-    [property: Id(7)] string[]? Failures = null)
+    [property: Id(7)] string[]? Failures = null,
+    [property: Id(8)] DateTimeOffset? OldestLeaseSince = null)
 {
     /// <summary>True when every item is completed.</summary>
     public bool Done => Pending == 0 && Leased == 0;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orleans.GvmRaft.Telemetry;
 
 namespace Orleans.GvmRaft.Prompts;
 
@@ -15,6 +16,20 @@ public sealed class PromptGrain(
     private readonly int _historyLength = options.Value.HistoryLength;
 
     private string PromptId => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        GvmMetrics.PromptActivations.Add(1);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        GvmMetrics.PromptActivations.Add(-1);
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<DefineOutcome> DefineAsync(PromptDefinition definition, string? set = null)

@@ -201,7 +201,8 @@ public sealed class RolloutQueueGrain(
             parts.Sum(p => p.Attempts),
             parts.Sum(p => p.Acceptances),
             [.. parts.SelectMany(p => p.LeasedBy ?? []).Distinct().Order(StringComparer.Ordinal)],
-            [.. parts.SelectMany(p => p.Failures ?? []).Distinct()]);
+            [.. parts.SelectMany(p => p.Failures ?? []).Distinct()],
+            parts.Select(p => p.OldestLeaseSince).Where(t => t is not null).Min());
     }
 
     // Where each new item goes: its stage's last shard, or a new one when that is full, in the

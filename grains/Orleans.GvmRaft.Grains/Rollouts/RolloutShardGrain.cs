@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.Telemetry;
 
 namespace Orleans.GvmRaft.Rollouts;
 
@@ -58,6 +59,7 @@ public sealed class RolloutShardGrain(
                     item.Attempts++;
                 }
             });
+            GvmMetrics.ItemsClaimed.Add(claimable.Count, RunTag(claimable[0]));
         }
 
         var leases = claimable.Select(id => state.State.Items[id]).Select(i => new RolloutLease(i.Item, workerId, i.LeaseExpiresAt, i.Attempts)).ToArray();
@@ -181,6 +183,7 @@ public sealed class RolloutShardGrain(
                 done.SamplesSpent = records[id].SamplesSpent;
             }
         });
+        GvmMetrics.ItemsCompleted.Add(winners.Count - refused.Count, RunTag(winners.Keys.First()));
         for (int i = 0; i < results.Length; i++)
         {
             if (refused.ContainsKey(results[i].ItemId))
@@ -262,15 +265,18 @@ public sealed class RolloutShardGrain(
     {
         var now = clock.GetUtcNow();
         var items = state.State.Items.Values;
+        var leased = items.Where(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now).ToList();
         return Task.FromResult(new QueueProgress(
             items.Count(i => !i.Completed && i.Failure is null && (i.WorkerId is null || i.LeaseExpiresAt <= now)),
-            items.Count(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now),
+            leased.Count,
             items.Count(i => i.Completed),
             items.Count(i => i.Attempts > 1),
             items.Sum(i => i.Drawn),
             items.Sum(i => i.Accepted),
-            [.. items.Where(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now).Select(i => i.WorkerId!).Distinct().Order(StringComparer.Ordinal)],
-            [.. items.Where(i => i.Failure is not null).Select(i => i.Failure!).Distinct()]));
+            [.. leased.Select(i => i.WorkerId!).Distinct().Order(StringComparer.Ordinal)],
+            [.. items.Where(i => i.Failure is not null).Select(i => i.Failure!).Distinct()],
+            // A lease is taken LeaseDuration before it expires (a changed setting shifts this until the next claim).
+            leased.Count == 0 ? null : leased.Min(i => i.LeaseExpiresAt) - _options.LeaseDuration));
     }
 
     /// <inheritdoc />
@@ -299,4 +305,6 @@ public sealed class RolloutShardGrain(
     }
 
     private Task CommitAsync(Action<RolloutShardState> change) => state.CommitAsync(this, change);
+
+    private KeyValuePair<string, object?> RunTag(string itemId) => new("run", state.State.Items[itemId].Item.RunId);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.PromptSets;
 using Orleans.GvmRaft.Rollouts;
+using Orleans.GvmRaft.Telemetry;
 using Orleans.GvmRaft.Workers;
 
 namespace Orleans.GvmRaft.Runs;
@@ -172,7 +173,9 @@ public sealed partial class TrainingRunGrain
                     _loggedStep = (state.State.FinishedIterations, state.State.Step);
                     logger.LogDebug("run {RunId}: iteration {Iteration}, step {Step}", RunId, state.State.FinishedIterations + 1, state.State.Step);
                 }
-                if (!await StepAsync())
+                bool advanced = await StepAsync();
+                ObservePhase();
+                if (!advanced)
                 {
                     break;
                 }
@@ -209,6 +212,7 @@ public sealed partial class TrainingRunGrain
                 c.PolicyVersion = prepared.Version;
                 c.InitialAccuracy = prepared.EvalAccuracy;
             });
+            ObservePhase(beginsIteration: true);
             return true;
         }
 
@@ -290,6 +294,7 @@ public sealed partial class TrainingRunGrain
         // Re-asserted while waiting: the directory lives in memory and may have restarted.
         await AnnounceAsync(true);
         var progress = await Queue.GetProgressAsync(iteration, stage);
+        ReportQueue(progress);
         if (progress.Failures is [var failure, ..])
         {
             await CommitAsync(c => c.Failure = $"iteration {iteration}, {stage}: {failure}");
@@ -337,6 +342,7 @@ public sealed partial class TrainingRunGrain
     {
         await CommitAsync(_ => { });
         StopDriving();
+        GvmMetrics.ForgetRun(RunId);
         await AnnounceAsync(false);
         if (await this.GetReminder(DriveReminder) is { } reminder)
         {

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using Orleans.GvmRaft.Telemetry;
+
 namespace Orleans.GvmRaft.Workers;
 
 /// <summary>
@@ -10,7 +13,22 @@ public sealed class WorkerDirectoryGrain(TimeProvider clock) : Grain, IWorkerDir
 {
     private static readonly TimeSpan Liveness = TimeSpan.FromSeconds(10);
     private readonly HashSet<string> _activeRuns = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, WorkerStatus> _workers = new(StringComparer.Ordinal);
+    // Concurrent: the metrics exporter counts the live workers on its own thread.
+    private readonly ConcurrentDictionary<string, WorkerStatus> _workers = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        GvmMetrics.ReportLiveWorkers(() => Live().Count());
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        GvmMetrics.ReportLiveWorkers(null);
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<string[]> HeartbeatAsync(WorkerStatus status)
@@ -37,9 +55,12 @@ public sealed class WorkerDirectoryGrain(TimeProvider clock) : Grain, IWorkerDir
     }
 
     /// <inheritdoc />
-    public Task<WorkerStatus[]> GetWorkersAsync()
+    public Task<WorkerStatus[]> GetWorkersAsync() =>
+        Task.FromResult(Live().OrderByDescending(w => w.Rollouts).ToArray());
+
+    private IEnumerable<WorkerStatus> Live()
     {
         var since = clock.GetUtcNow() - Liveness;
-        return Task.FromResult(_workers.Values.Where(w => w.SeenAt >= since).OrderByDescending(w => w.Rollouts).ToArray());
+        return _workers.Values.Where(w => w.SeenAt >= since);
     }
 }

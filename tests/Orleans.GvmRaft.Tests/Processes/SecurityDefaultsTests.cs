@@ -15,13 +15,37 @@ public sealed class SecurityDefaultsTests
     public async Task EveryListenerIsOnLoopbackAndTheDashboardIsOff()
     {
         var (silo, gateway, dashboard) = Ports();
-        using var process = Start(silo, gateway, dashboardPort: dashboard, dashboard: false);
+        int metrics = LoopbackPort.Free();
+        using var process = Start(silo, gateway, dashboardPort: dashboard, dashboard: false, metricsPort: metrics);
         await WaitForListenerAsync(process, gateway);
 
         var listeners = Listeners(silo, gateway);
         Assert.Equal(2, listeners.Count);
         Assert.All(listeners, l => Assert.True(IPAddress.IsLoopback(l.Address), $"{l} is not loopback"));
-        Assert.Empty(Listeners(dashboard));
+        Assert.Empty(Listeners(dashboard, metrics));
+    }
+
+    [Fact]
+    public async Task TheMetricsEndpointServesOnItsOwnLoopbackPortApartFromTheDashboard()
+    {
+        var (silo, gateway, dashboard) = Ports();
+        int metrics = LoopbackPort.Free();
+        using var process = Start(silo, gateway, dashboardPort: dashboard, dashboard: true, metricsPort: metrics, metricsOn: true);
+        await WaitForListenerAsync(process, metrics);
+        Assert.True(IPAddress.IsLoopback(Assert.Single(Listeners(metrics)).Address));
+
+        using var http = new HttpClient();
+        async Task<HttpStatusCode> StatusAsync(int port, string path) => (await http.GetAsync(new Uri($"http://127.0.0.1:{port}{path}"))).StatusCode;
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(metrics, "/healthz"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(metrics, "/readyz"));
+        var scrape = Observability.PrometheusText.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{metrics}/metrics")));
+        Assert.Contains(scrape, s => s.Name.StartsWith("orleans_", StringComparison.Ordinal));
+
+        // Each port serves its own paths only, by the port a request came in on.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(dashboard, "/"));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(metrics, "/"));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(dashboard, "/metrics"));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(dashboard, "/readyz"));
     }
 
     [Fact]
@@ -48,6 +72,9 @@ public sealed class SecurityDefaultsTests
     [InlineData("Gvm:Dashboard:Address 0.0.0.0", "--Gvm:Dashboard:Enabled", "true", "--Gvm:Dashboard:Address", "0.0.0.0")]
     [InlineData("ConnectionStrings:PostgreSql must not be given on the command line", "--ConnectionStrings:PostgreSql", "Host=x;Password=secret")]
     [InlineData("Gvm:Silo:Tls:Password must not be given on the command line", "--Gvm:Silo:Tls:Password=secret")]
+    [InlineData("Gvm:Metrics:Port", "--Gvm:Metrics:Enabled", "true", "--Gvm:Metrics:Port", "70000")]
+    [InlineData("Gvm:Metrics:Address", "--Gvm:Metrics:Address", "metrics.local")]
+    [InlineData("Gvm:Dashboard:Port and Gvm:Metrics:Port must differ", "--Gvm:Dashboard:Enabled", "true", "--Gvm:Metrics:Enabled", "true", "--Gvm:Metrics:Port", "8080")]
     public Task AnInvalidSettingIsOneLineNamingItAndExitCode2(string named, params string[] arguments) =>
         AssertOneLineAsync(named, arguments, []);
 
@@ -109,7 +136,7 @@ public sealed class SecurityDefaultsTests
         Assert.Equal(IPAddress.Loopback, Assert.Single(hosts).Key.Endpoint.Address);
     }
 
-    private static SiloProcess Start(int silo, int gateway, int dashboardPort, bool dashboard) => SiloProcess.Start(
+    private static SiloProcess Start(int silo, int gateway, int dashboardPort, bool dashboard, int metricsPort = 9464, bool metricsOn = false) => SiloProcess.Start(
         ProcessCluster.Executable("silo/Orleans.GvmRaft.Silo", "gvm-silo"),
         "secure",
         silo,
@@ -119,6 +146,8 @@ public sealed class SecurityDefaultsTests
             "--Gvm:Silo:ClusterId", $"secure-{Guid.NewGuid():N}",
             "--Gvm:Dashboard:Enabled", dashboard ? "true" : "false",
             "--Gvm:Dashboard:Port", dashboardPort.ToString(CultureInfo.InvariantCulture),
+            "--Gvm:Metrics:Enabled", metricsOn ? "true" : "false",
+            "--Gvm:Metrics:Port", metricsPort.ToString(CultureInfo.InvariantCulture),
         ],
         new Dictionary<string, string>());
 

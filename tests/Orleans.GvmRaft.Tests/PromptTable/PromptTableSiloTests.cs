@@ -222,23 +222,12 @@ public sealed class PromptTableSiloTests(PostgresServer postgres, RedisServer re
     // The SQL blocks of README.md's "Querying prompt statistics": one per database, three queries each.
     private static List<string> ReadmeQueries(string store)
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        string readme = File.ReadAllText(Path.Combine(Policy.ReferenceFixtures.RepositoryRoot(), "README.md"));
         string marker = store == "Sqlite" ? "```sql\n-- SQLite" : "```sql\n-- PostgreSQL";
         int start = readme.IndexOf(marker, StringComparison.Ordinal);
         Assert.True(start >= 0, $"README.md has no block starting {marker}");
         int end = readme.IndexOf("```", start + 6, StringComparison.Ordinal);
         return [.. readme[(start + 6)..end].Split(';').Select(q => q.Trim()).Where(q => q.Split('\n').Any(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal)))];
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Orleans.GvmRaft.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new DirectoryNotFoundException("the repository root (Orleans.GvmRaft.sln) is not above the test assembly.");
     }
 
     private static PromptDefinition[] Prompts(string prefix, int count) =>

@@ -1,0 +1,77 @@
+using Orleans.GvmRaft.Rollouts;
+using Orleans.GvmRaft.Telemetry;
+
+namespace Orleans.GvmRaft.Runs;
+
+/// <summary>The run's metrics (<see cref="GvmMetrics"/>): its queue, its steps and iterations, and its accept rate.</summary>
+public sealed partial class TrainingRunGrain
+{
+    // The step this activation last saw, since when, and whether it saw that step begin: a step
+    // it took over midway (after a restart) is not timed, nor is the iteration around it.
+    private (int Finished, IterationStep Step, DateTimeOffset Since, bool Timed)? _phase;
+    private DateTimeOffset? _iterationSince;
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        GvmMetrics.ForgetRun(RunId);
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private void ReportQueue(QueueProgress progress) =>
+        GvmMetrics.Run(RunId).SetQueue(progress.Pending, progress.Leased, progress.LeasedBy?.Length ?? 0, progress.OldestLeaseSince);
+
+    private void ReportIteration(IterationSummary summary)
+    {
+        var gauges = GvmMetrics.Run(RunId);
+        gauges.SetIteration(summary.Iteration, summary.TrainAcceptRate);
+        gauges.SetQueue(0, 0, 0, null);
+    }
+
+    // Called after every step; beginsIteration when the caller knows the step it arrived at
+    // begins (the first iteration, after the trainer is prepared).
+    private void ObservePhase(bool beginsIteration = false)
+    {
+        var now = clock.GetUtcNow();
+        var s = state.State;
+        if (_phase is { } seen && seen.Finished == s.FinishedIterations && seen.Step == s.Step)
+        {
+            return;
+        }
+
+        var run = new KeyValuePair<string, object?>("run", RunId);
+        if (_phase is { } previous)
+        {
+            if (previous.Timed)
+            {
+                GvmMetrics.PhaseDuration.Record((now - previous.Since).TotalSeconds, run, new("phase", PhaseName(previous.Step)));
+            }
+
+            if (s.FinishedIterations > previous.Finished)
+            {
+                if (_iterationSince is { } began)
+                {
+                    GvmMetrics.IterationDuration.Record((now - began).TotalSeconds, run);
+                }
+
+                _iterationSince = now;
+            }
+        }
+        else if (beginsIteration)
+        {
+            _iterationSince = now;
+        }
+
+        _phase = (s.FinishedIterations, s.Step, now, _phase is not null || beginsIteration);
+    }
+
+    private static string PhaseName(IterationStep step) => step switch
+    {
+        IterationStep.PickBatch => "pick_batch",
+        IterationStep.Estimate => "estimate",
+        IterationStep.Allocate => "allocate",
+        IterationStep.Sample => "sample",
+        IterationStep.Update => "update",
+        _ => step.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Orleans.GvmRaft.Telemetry;
+
+/// <summary>
+/// The metrics of the grains (meter <see cref="MeterName"/>), published by a silo's OpenTelemetry
+/// exporter when <c>Gvm:Metrics:Enabled</c>. The meter is static, as Orleans' own is: an
+/// instrument measures the process, and a silo is one process. Per-run gauges come from the
+/// silo that holds the run's grain, so a cluster-wide value is the sum over silos
+/// (<c>sum(gvm_rollout_queue_depth)</c>).
+/// </summary>
+public static class GvmMetrics
+{
+    /// <summary>The meter's name, for exporters to subscribe to.</summary>
+    public const string MeterName = "Orleans.GvmRaft";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly ConcurrentDictionary<string, RunGauges> Runs = new(StringComparer.Ordinal);
+    private static Func<int>? _liveWorkers;
+
+    /// <summary>Rollout work items leased to workers (claims and re-claims), per run.</summary>
+    public static readonly Counter<long> ItemsClaimed = Meter.CreateCounter<long>(
+        "gvm.rollout.items.claimed", "{item}", "Rollout work items leased to workers.");
+
+    /// <summary>Rollout work items whose results were accepted, per run.</summary>
+    public static readonly Counter<long> ItemsCompleted = Meter.CreateCounter<long>(
+        "gvm.rollout.items.completed", "{item}", "Rollout work items whose results were accepted.");
+
+    /// <summary>Wall time of an iteration, from drawing its batch to its update, per run.</summary>
+    public static readonly Histogram<double> IterationDuration = Meter.CreateHistogram<double>(
+        "gvm.run.iteration.duration", "s", "Wall time of one iteration, from drawing the batch to the policy update.");
+
+    /// <summary>Wall time of each step of an iteration (tag <c>phase</c>), per run.</summary>
+    public static readonly Histogram<double> PhaseDuration = Meter.CreateHistogram<double>(
+        "gvm.run.phase.duration", "s", "Wall time of one step of an iteration: pick_batch, estimate, allocate, sample or update.");
+
+    /// <summary>Prompt grains active on this silo.</summary>
+    public static readonly UpDownCounter<long> PromptActivations = Meter.CreateUpDownCounter<long>(
+        "gvm.prompt.activations", "{activation}", "Prompt grains active on this silo.");
+
+    /// <summary>How long a grain's state write took, as the grain saw it (tag <c>grain</c>: its class).</summary>
+    public static readonly Histogram<double> StorageWriteDuration = Meter.CreateHistogram<double>(
+        "gvm.storage.write.duration", "s", "How long a grain state write took, group commits included.");
+
+    static GvmMetrics()
+    {
+        Meter.CreateObservableGauge("gvm.rollout.queue.depth", () => ObserveRuns(r => r.Depth), "{item}",
+            "Rollout work items of the stage a run waits on that are not done: pending or leased.");
+        Meter.CreateObservableGauge("gvm.rollout.queue.pending", () => ObserveRuns(r => r.Pending), "{item}",
+            "Rollout work items of the stage a run waits on that no worker holds.");
+        Meter.CreateObservableGauge("gvm.rollout.lease.oldest_age", () => ObserveRuns(r => r.OldestLeaseAge(DateTimeOffset.UtcNow)), "s",
+            "Age of the oldest live lease of the stage a run waits on (0 when none).");
+        Meter.CreateObservableGauge("gvm.rollout.workers", () => ObserveRuns(r => r.LeasingWorkers), "{worker}",
+            "Workers holding leases of the stage a run waits on.");
+        Meter.CreateObservableGauge("gvm.run.accept_rate", () => ObserveRuns(r => r.AcceptRate), unit: null,
+            "Accepted over drawn rollouts in the run's last finished iteration.");
+        Meter.CreateObservableGauge("gvm.run.iteration", () => ObserveRuns(r => r.FinishedIterations), "{iteration}",
+            "Iterations the run has finished.");
+        Meter.CreateObservableGauge("gvm.workers.live", ObserveLiveWorkers, "{worker}",
+            "Rollout workers that sent a heartbeat in the last 10 s (reported by the silo holding the worker directory).");
+    }
+
+    /// <summary>The gauges of a run, registered on this silo until <see cref="ForgetRun"/>.</summary>
+    public static RunGauges Run(string runId) => Runs.GetOrAdd(runId, id => new RunGauges());
+
+    /// <summary>Stops reporting a run from this silo (its grain deactivated or the run stopped).</summary>
+    public static void ForgetRun(string runId) => Runs.TryRemove(runId, out _);
+
+    /// <summary>Reports the live workers through <paramref name="count"/> (null: not from this silo).</summary>
+    public static void ReportLiveWorkers(Func<int>? count) => _liveWorkers = count;
+
+    private static IEnumerable<Measurement<T>> ObserveRuns<T>(Func<RunGauges, T> value)
+        where T : struct =>
+        Runs.Select(r => new Measurement<T>(value(r.Value), new KeyValuePair<string, object?>("run", r.Key)));
+
+    private static IEnumerable<Measurement<int>> ObserveLiveWorkers() =>
+        _liveWorkers is { } count ? [new Measurement<int>(count())] : [];
+}
