@@ -1,7 +1,7 @@
 # gvm: the client (import prompt sets, start and watch runs, query prompts), e.g. for the Job in
 # deploy/k8s/run-job.yaml. Build from the repository root:
 #   docker build -f deploy/docker/client.Dockerfile -t gvm .
-# Written for .NET 10 (mcr.microsoft.com/dotnet/sdk:10.0 and runtime:10.0, Debian 12).
+# Written for .NET 10 (mcr.microsoft.com/dotnet/sdk:10.0 and runtime:10.0, Ubuntu 24.04, whose bash the health check uses).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src

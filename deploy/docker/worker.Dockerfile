@@ -2,7 +2,8 @@
 # Build from the repository root:  docker build -f deploy/docker/worker.Dockerfile -t gvm-worker .
 # Written for CUDA 12.8 (nvidia/cuda:12.8.1-runtime-ubuntu24.04) with PyTorch 2.11.0's CUDA 12.8
 # build, whose libtorch the managed TorchSharp 0.107.0 loads through GVM_LIBTORCH_DIR (README,
-# "CUDA"); the node needs an NVIDIA driver for CUDA 12.8 (>= 570) and the NVIDIA container toolkit.
+# "CUDA"); the node needs an NVIDIA driver for CUDA 12.8 (>= 570) and the NVIDIA container toolkit,
+# and a GPU that PyTorch's CUDA 12.8 wheel supports (recent wheels dropped Volta and older).
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -14,7 +15,7 @@ FROM nvidia/cuda:12.8.1-runtime-ubuntu24.04
 # .NET's own needs (TLS, compression) and a Python for PyTorch's wheel.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      ca-certificates libssl3t64 zlib1g libgomp1 python3 python3-venv \
+      ca-certificates libssl3t64 libgomp1 python3 python3-venv \
  && rm -rf /var/lib/apt/lists/*
 RUN python3 -m venv /opt/torch \
  && /opt/torch/bin/pip install --no-cache-dir torch==2.11.0 --index-url https://download.pytorch.org/whl/cu128

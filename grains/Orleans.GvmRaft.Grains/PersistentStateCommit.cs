@@ -31,10 +31,11 @@ public static class PersistentStateCommit
         try
         {
             await state.WriteStateAsync();
-            GvmMetrics.StorageWriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("grain", grain.GetType().Name));
+            RecordWrite(grain, started, "ok");
         }
         catch
         {
+            RecordWrite(grain, started, "failed");
             try
             {
                 await state.ReadStateAsync();
@@ -47,4 +48,12 @@ public static class PersistentStateCommit
             throw;
         }
     }
+
+    // Failed writes too (a timeout is latency an operator needs to see), told apart by outcome.
+    private static void RecordWrite(IGrainBase grain, long started, string outcome) =>
+        GvmMetrics.StorageWriteDuration.Record(
+            Stopwatch.GetElapsedTime(started).TotalSeconds,
+            GvmMetrics.SiloTag(grain),
+            new KeyValuePair<string, object?>("grain", grain.GetType().Name),
+            new KeyValuePair<string, object?>("outcome", outcome));
 }

@@ -20,14 +20,14 @@ public sealed class PromptGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        GvmMetrics.PromptActivations.Add(1);
+        GvmMetrics.PromptActivations.Add(1, GvmMetrics.SiloTag(this));
         return base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        GvmMetrics.PromptActivations.Add(-1);
+        GvmMetrics.PromptActivations.Add(-1, GvmMetrics.SiloTag(this));
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 

@@ -149,6 +149,12 @@ public sealed partial class TrainingRunGrain
         _timer?.Dispose();
         _timer = null;
         _drivingSince = null;
+
+        // Time paused is no step's: the step a resumed run is at is not timed, nor its iteration.
+        // A run that is not driving asks nothing of the workers, so it is not reported either.
+        _phase = null;
+        _iterationSince = null;
+        GvmMetrics.ForgetRun(RunId);
     }
 
     private double DrivingSeconds() =>
@@ -342,7 +348,6 @@ public sealed partial class TrainingRunGrain
     {
         await CommitAsync(_ => { });
         StopDriving();
-        GvmMetrics.ForgetRun(RunId);
         await AnnounceAsync(false);
         if (await this.GetReminder(DriveReminder) is { } reminder)
         {

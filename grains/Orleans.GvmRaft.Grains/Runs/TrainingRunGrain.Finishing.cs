@@ -49,7 +49,7 @@ public sealed partial class TrainingRunGrain
             c.Round = 0;
             c.RoundSamples = null;
         });
-        ReportIteration(state.State.History[^1]);
+        ReportIterationFinished();
     }
 
     // The run's index for `gvm prompts top`, from the queue's records of the iteration (a prompt

@@ -19,13 +19,18 @@ public sealed partial class TrainingRunGrain
     }
 
     private void ReportQueue(QueueProgress progress) =>
-        GvmMetrics.Run(RunId).SetQueue(progress.Pending, progress.Leased, progress.LeasedBy?.Length ?? 0, progress.OldestLeaseSince);
+        Gauges().SetQueue(progress.Pending, progress.Leased, progress.LeasedBy?.Length ?? 0, progress.OldestLeaseSince);
 
-    private void ReportIteration(IterationSummary summary)
+    private void ReportIterationFinished() => Gauges().SetQueue(0, 0, 0, null);
+
+    // The run's gauges, registered on this silo while it drives, with what its state says: a run
+    // that moved to this silo shows its iterations and accept rate at once, not after the next one.
+    private RunGauges Gauges()
     {
+        var s = state.State;
         var gauges = GvmMetrics.Run(RunId);
-        gauges.SetIteration(summary.Iteration, summary.TrainAcceptRate);
-        gauges.SetQueue(0, 0, 0, null);
+        gauges.SetRun(ServedByWorkerSilos ? RunGauges.WorkerSilos : RunGauges.External, s.FinishedIterations, s.History.Count == 0 ? 0 : s.History[^1].TrainAcceptRate);
+        return gauges;
     }
 
     // Called after every step; beginsIteration when the caller knows the step it arrived at

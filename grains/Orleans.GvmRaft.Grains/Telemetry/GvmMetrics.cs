@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Orleans.GvmRaft.Telemetry;
 
@@ -7,8 +8,9 @@ namespace Orleans.GvmRaft.Telemetry;
 /// The metrics of the grains (meter <see cref="MeterName"/>), published by a silo's OpenTelemetry
 /// exporter when <c>Gvm:Metrics:Enabled</c>. The meter is static, as Orleans' own is: an
 /// instrument measures the process, and a silo is one process. Per-run gauges come from the
-/// silo that holds the run's grain, so a cluster-wide value is the sum over silos
-/// (<c>sum(gvm_rollout_queue_depth)</c>).
+/// silo that holds the run's grain while it drives, labelled <c>run</c> and <c>served_by</c>
+/// (<see cref="RunGauges.ServedBy"/>), so a cluster-wide value is the sum over silos
+/// (<c>sum(gvm_rollout_queue_depth{served_by="worker_silos"})</c>).
 /// </summary>
 public static class GvmMetrics
 {
@@ -16,6 +18,12 @@ public static class GvmMetrics
     public const string MeterName = "Orleans.GvmRaft";
 
     private static readonly Meter Meter = new(MeterName);
+
+    // Bucket bounds in seconds (exporters' defaults are meant for milliseconds): a state write takes
+    // from under a millisecond (memory) to a second (a busy database); a step or an iteration from
+    // a tenth of a second (a toy model on the CPU) to an hour (a large model's update).
+    private static readonly InstrumentAdvice<double> WriteBuckets = new() { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] };
+    private static readonly InstrumentAdvice<double> StepBuckets = new() { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600] };
     private static readonly ConcurrentDictionary<string, RunGauges> Runs = new(StringComparer.Ordinal);
     private static Func<int>? _liveWorkers;
 
@@ -29,19 +37,19 @@ public static class GvmMetrics
 
     /// <summary>Wall time of an iteration, from drawing its batch to its update, per run.</summary>
     public static readonly Histogram<double> IterationDuration = Meter.CreateHistogram<double>(
-        "gvm.run.iteration.duration", "s", "Wall time of one iteration, from drawing the batch to the policy update.");
+        "gvm.run.iteration.duration", "s", "Wall time of one iteration, from drawing the batch to the policy update.", tags: null, advice: StepBuckets);
 
     /// <summary>Wall time of each step of an iteration (tag <c>phase</c>), per run.</summary>
     public static readonly Histogram<double> PhaseDuration = Meter.CreateHistogram<double>(
-        "gvm.run.phase.duration", "s", "Wall time of one step of an iteration: pick_batch, estimate, allocate, sample or update.");
+        "gvm.run.phase.duration", "s", "Wall time of one step of an iteration: pick_batch, estimate, allocate, sample or update.", tags: null, advice: StepBuckets);
 
-    /// <summary>Prompt grains active on this silo.</summary>
+    /// <summary>Prompt grains active on a silo (tag <c>silo</c>, see <see cref="SiloTag"/>).</summary>
     public static readonly UpDownCounter<long> PromptActivations = Meter.CreateUpDownCounter<long>(
-        "gvm.prompt.activations", "{activation}", "Prompt grains active on this silo.");
+        "gvm.prompt.activations", "{activation}", "Prompt grains active on the silo.");
 
-    /// <summary>How long a grain's state write took, as the grain saw it (tag <c>grain</c>: its class).</summary>
+    /// <summary>How long a grain's state write took, as the grain saw it (tags <c>silo</c>, <c>grain</c>: its class, <c>outcome</c>).</summary>
     public static readonly Histogram<double> StorageWriteDuration = Meter.CreateHistogram<double>(
-        "gvm.storage.write.duration", "s", "How long a grain state write took, group commits included.");
+        "gvm.storage.write.duration", "s", "How long a grain state write took, group commits included.", tags: null, advice: WriteBuckets);
 
     static GvmMetrics()
     {
@@ -61,10 +69,22 @@ public static class GvmMetrics
             "Rollout workers that sent a heartbeat in the last 10 s (reported by the silo holding the worker directory).");
     }
 
+    /// <summary>
+    /// The <c>silo</c> tag of a per-silo measurement by <paramref name="grain"/>: its silo's name (in a
+    /// pod, the pod's). A process usually holds one silo, but an embedded or test process may hold
+    /// several, which the tag keeps apart.
+    /// </summary>
+    public static KeyValuePair<string, object?> SiloTag(IGrainBase grain)
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        var context = grain.GrainContext;
+        return new("silo", context.ActivationServices.GetService<Runtime.ILocalSiloDetails>()?.Name ?? context.Address.SiloAddress?.ToString());
+    }
+
     /// <summary>The gauges of a run, registered on this silo until <see cref="ForgetRun"/>.</summary>
     public static RunGauges Run(string runId) => Runs.GetOrAdd(runId, id => new RunGauges());
 
-    /// <summary>Stops reporting a run from this silo (its grain deactivated or the run stopped).</summary>
+    /// <summary>Stops reporting a run from this silo (its grain deactivated, or the run paused or finished).</summary>
     public static void ForgetRun(string runId) => Runs.TryRemove(runId, out _);
 
     /// <summary>Reports the live workers through <paramref name="count"/> (null: not from this silo).</summary>
@@ -72,7 +92,7 @@ public static class GvmMetrics
 
     private static IEnumerable<Measurement<T>> ObserveRuns<T>(Func<RunGauges, T> value)
         where T : struct =>
-        Runs.Select(r => new Measurement<T>(value(r.Value), new KeyValuePair<string, object?>("run", r.Key)));
+        Runs.Select(r => new Measurement<T>(value(r.Value), new KeyValuePair<string, object?>("run", r.Key), new KeyValuePair<string, object?>("served_by", r.Value.ServedBy)));
 
     private static IEnumerable<Measurement<int>> ObserveLiveWorkers() =>
         _liveWorkers is { } count ? [new Measurement<int>(count())] : [];

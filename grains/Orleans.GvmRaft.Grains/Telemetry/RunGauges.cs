@@ -13,6 +13,16 @@ public sealed class RunGauges
     private int _leasingWorkers;
     private long _acceptRateBits = BitConverter.DoubleToInt64Bits(0);
     private int _finishedIterations;
+    private string _servedBy = WorkerSilos;
+
+    /// <summary>The <c>served_by</c> of a run whose rollouts the worker silos draw.</summary>
+    public const string WorkerSilos = "worker_silos";
+
+    /// <summary>The <c>served_by</c> of a run whose rollouts workers outside the cluster draw (an external policy).</summary>
+    public const string External = "external";
+
+    /// <summary>Who draws the run's rollouts: <see cref="WorkerSilos"/> or <see cref="External"/>.</summary>
+    public string ServedBy => Volatile.Read(ref _servedBy);
 
     /// <summary>Items of the awaited stage not done.</summary>
     public long Depth => Interlocked.Read(ref _depth);
@@ -45,9 +55,10 @@ public sealed class RunGauges
         Interlocked.Exchange(ref _oldestLeaseTicks, oldestLeaseSince?.UtcTicks ?? 0);
     }
 
-    /// <summary>Records a finished iteration.</summary>
-    public void SetIteration(int finished, double acceptRate)
+    /// <summary>Records who serves the run, the iterations it finished and the last one's accept rate.</summary>
+    public void SetRun(string servedBy, int finished, double acceptRate)
     {
+        Volatile.Write(ref _servedBy, servedBy);
         Volatile.Write(ref _finishedIterations, finished);
         Interlocked.Exchange(ref _acceptRateBits, BitConverter.DoubleToInt64Bits(acceptRate));
     }

@@ -1,22 +1,17 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 
 namespace Orleans.GvmRaft.Silo.Observability;
 
 /// <summary>
-/// Ready while the silo is an active member of its cluster and not shutting down: what a
-/// Kubernetes readiness probe and a rolling update wait for. It calls no grain and no store.
+/// Ready while the silo is an active member of its cluster: what a Kubernetes readiness probe and
+/// a rolling update wait for. It calls no grain and no store. On shutdown the HTTP server stops
+/// first (it started last), so a stopping silo answers no probe at all.
 /// </summary>
-public sealed class SiloReadinessCheck(ILocalSiloDetails silo, IClusterMembershipService membership, IHostApplicationLifetime lifetime) : IHealthCheck
+public sealed class SiloReadinessCheck(ILocalSiloDetails silo, IClusterMembershipService membership) : IHealthCheck
 {
     /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            return Task.FromResult(HealthCheckResult.Unhealthy("the silo is shutting down."));
-        }
-
         var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
         return Task.FromResult(status == SiloStatus.Active
             ? HealthCheckResult.Healthy($"silo {silo.Name} is active.")

@@ -87,7 +87,10 @@ public sealed partial class DockerfileTests
 
         // 1654 is the uid of the user "app" of Microsoft's .NET images, which the other two use.
         Assert.Equal("1654", uid);
-        foreach (var pod in Manifests.Load().All<V1Deployment>().Select(d => d.Spec.Template.Spec))
+        var manifests = Manifests.Load();
+        var pods = manifests.All<V1Deployment>().Select(d => d.Spec.Template.Spec).Concat(manifests.All<V1Job>().Select(j => j.Spec.Template.Spec)).ToList();
+        Assert.Equal(3, pods.Count);
+        foreach (var pod in pods)
         {
             Assert.Equal(long.Parse(uid, CultureInfo.InvariantCulture), pod.SecurityContext.RunAsUser);
             Assert.True(pod.SecurityContext.RunAsNonRoot);

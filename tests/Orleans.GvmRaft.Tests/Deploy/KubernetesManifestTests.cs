@@ -38,7 +38,9 @@ public sealed class KubernetesManifestTests
         string misspelt = silo.Replace("terminationGracePeriodSeconds:", "terminationGracePeriodSecond:", StringComparison.Ordinal);
         Assert.NotEqual(silo, misspelt);
         Assert.ThrowsAny<YamlException>(() => KubernetesYaml.LoadAllFromString(misspelt, Manifests.CustomTypes, strict: true));
-        string autoscaler = File.ReadAllText(Path.Combine(Manifests.Folder, "worker-autoscaler.yaml")).Replace("cooldownPeriod:", "coolDownPeriod:", StringComparison.Ordinal);
+        string scaler = File.ReadAllText(Path.Combine(Manifests.Folder, "worker-autoscaler.yaml"));
+        string autoscaler = scaler.Replace("pollingInterval:", "pollInterval:", StringComparison.Ordinal);
+        Assert.NotEqual(scaler, autoscaler);
         Assert.ThrowsAny<YamlException>(() => KubernetesYaml.LoadAllFromString(autoscaler, Manifests.CustomTypes, strict: true));
     }
 
@@ -244,10 +246,20 @@ public sealed class KubernetesManifestTests
         var scaler = Assert.Single(_manifests.All<ScaledObject>()).Spec;
         Assert.True(scaler.MinReplicaCount >= 1, "a run's trainer lives on a worker silo: keep one");
         Assert.True(scaler.MaxReplicaCount > scaler.MinReplicaCount);
+        Assert.Null(_manifests.Deployment("gvm-worker").Spec.Replicas);
         var trigger = Assert.Single(scaler.Triggers);
         Assert.Equal("prometheus", trigger.Type);
-        Assert.Matches(@"^sum\(gvm_rollout_queue_depth\)$", trigger.Metadata["query"]);
-        Assert.True(double.Parse(trigger.Metadata["threshold"], CultureInfo.InvariantCulture) > 0);
+        Assert.Equal($"sum(gvm_rollout_queue_depth{{served_by=\"{Telemetry.RunGauges.WorkerSilos}\"}}) or vector(0)", trigger.Metadata["query"]);
+
+        // One worker per claim: more workers than claims of the queue would sit idle.
+        var environment = _manifests.Environment(container);
+        int claim = environment.TryGetValue("Gvm__Worker__ClaimSize", out string? size) ? int.Parse(size, CultureInfo.InvariantCulture) : new Worker.Rollouts.WorkerOptions().ClaimSize;
+        Assert.Equal(claim, int.Parse(trigger.Metadata["threshold"], CultureInfo.InvariantCulture));
+
+        // The checkpoint volume every worker writes: shared, of a class the operator names.
+        var claimVolume = Assert.Single(_manifests.All<V1PersistentVolumeClaim>()).Spec;
+        Assert.Equal(["ReadWriteMany"], claimVolume.AccessModes);
+        Assert.False(string.IsNullOrEmpty(claimVolume.StorageClassName));
     }
 
     [Fact]
@@ -287,7 +299,7 @@ public sealed class KubernetesManifestTests
         var root = GvmCli.Create();
         foreach (string command in commands)
         {
-            string[] args = [.. command.Split('>')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)];
+            string[] args = [.. command.Split('>')[0].Split("&&")[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)];
             Assert.Empty(root.Parse(args).Errors);
         }
 

@@ -50,6 +50,28 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task TheOldestLeaseIsTheEarliestClaimStillHeld()
+    {
+        var (queue, items) = await QueueWithItemsAsync(2);
+        Assert.Null((await queue.GetProgressAsync(1, RolloutStage.Estimate)).OldestLeaseSince);
+
+        var before = DateTimeOffset.UtcNow;
+        await queue.ClaimAsync("worker-a", 1);
+        var after = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        var secondBefore = DateTimeOffset.UtcNow;
+        await queue.ClaimAsync("worker-b", 1);
+        var secondAfter = DateTimeOffset.UtcNow;
+        Assert.InRange((await queue.GetProgressAsync(1, RolloutStage.Estimate)).OldestLeaseSince!.Value, before, after);
+
+        // The first item done, the second claim is the oldest; both done, there is none.
+        await queue.CompleteAsync(items[0].ItemId, "worker-a", Report(items[0], accepted: 1));
+        Assert.InRange((await queue.GetProgressAsync(1, RolloutStage.Estimate)).OldestLeaseSince!.Value, secondBefore, secondAfter);
+        await queue.CompleteAsync(items[1].ItemId, "worker-b", Report(items[1], accepted: 1));
+        Assert.Null((await queue.GetProgressAsync(1, RolloutStage.Estimate)).OldestLeaseSince);
+    }
+
+    [Fact]
     public async Task ADuplicateResultIsCountedOnce()
     {
         var (queue, items) = await QueueWithItemsAsync(2);
