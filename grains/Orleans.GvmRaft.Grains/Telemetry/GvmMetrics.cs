@@ -25,7 +25,7 @@ public static class GvmMetrics
     private static readonly InstrumentAdvice<double> WriteBuckets = new() { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] };
     private static readonly InstrumentAdvice<double> StepBuckets = new() { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600] };
     private static readonly ConcurrentDictionary<string, RunGauges> Runs = new(StringComparer.Ordinal);
-    private static Func<int>? _liveWorkers;
+    private static readonly ConcurrentDictionary<string, Func<int>> LiveWorkers = new(StringComparer.Ordinal);
 
     /// <summary>Rollout work items leased to workers (claims and re-claims), per run.</summary>
     public static readonly Counter<long> ItemsClaimed = Meter.CreateCounter<long>(
@@ -66,7 +66,7 @@ public static class GvmMetrics
         Meter.CreateObservableGauge("gvm.run.iteration", () => ObserveRuns(r => r.FinishedIterations), "{iteration}",
             "Iterations the run has finished.");
         Meter.CreateObservableGauge("gvm.workers.live", ObserveLiveWorkers, "{worker}",
-            "Rollout workers that sent a heartbeat in the last 10 s (reported by the silo holding the worker directory).");
+            "Rollout workers that sent a heartbeat in the last 10 s (reported by the silo holding the cluster's worker directory).");
     }
 
     /// <summary>
@@ -87,13 +87,24 @@ public static class GvmMetrics
     /// <summary>Stops reporting a run from this silo (its grain deactivated, or the run paused or finished).</summary>
     public static void ForgetRun(string runId) => Runs.TryRemove(runId, out _);
 
-    /// <summary>Reports the live workers through <paramref name="count"/> (null: not from this silo).</summary>
-    public static void ReportLiveWorkers(Func<int>? count) => _liveWorkers = count;
+    /// <summary>Reports the live workers of the worker directory on <paramref name="silo"/> through <paramref name="count"/> (null: no longer).</summary>
+    public static void ReportLiveWorkers(KeyValuePair<string, object?> silo, Func<int>? count)
+    {
+        string key = silo.Value?.ToString() ?? "";
+        if (count is null)
+        {
+            LiveWorkers.TryRemove(key, out _);
+        }
+        else
+        {
+            LiveWorkers[key] = count;
+        }
+    }
 
     private static IEnumerable<Measurement<T>> ObserveRuns<T>(Func<RunGauges, T> value)
         where T : struct =>
         Runs.Select(r => new Measurement<T>(value(r.Value), new KeyValuePair<string, object?>("run", r.Key), new KeyValuePair<string, object?>("served_by", r.Value.ServedBy)));
 
     private static IEnumerable<Measurement<int>> ObserveLiveWorkers() =>
-        _liveWorkers is { } count ? [new Measurement<int>(count())] : [];
+        LiveWorkers.Select(w => new Measurement<int>(w.Value(), new KeyValuePair<string, object?>("silo", w.Key)));
 }

@@ -19,14 +19,14 @@ public sealed class WorkerDirectoryGrain(TimeProvider clock) : Grain, IWorkerDir
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        GvmMetrics.ReportLiveWorkers(() => Live().Count());
+        GvmMetrics.ReportLiveWorkers(GvmMetrics.SiloTag(this), () => Live().Count());
         return base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        GvmMetrics.ReportLiveWorkers(null);
+        GvmMetrics.ReportLiveWorkers(GvmMetrics.SiloTag(this), null);
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Orleans.GvmRaft.Configuration;
 
 namespace Orleans.GvmRaft.Silo.Observability;
@@ -24,16 +23,5 @@ public sealed class GvmMetricsOptions : IValidatableOptions
     public int Port { get; set; } = 9464;
 
     /// <inheritdoc />
-    public IEnumerable<string> Validate()
-    {
-        if (!IPAddress.TryParse(Address, out _))
-        {
-            yield return $"{SectionName}:Address must be an IP address (got '{Address}').";
-        }
-
-        if (Port is < 1 or > 65535)
-        {
-            yield return $"{SectionName}:Port must be between 1 and 65535 (got {Port}).";
-        }
-    }
+    public IEnumerable<string> Validate() => HttpEndpointSettings.Validate(SectionName, Address, Port);
 }

@@ -108,8 +108,20 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
             snapshot = (await run.GetSnapshotAsync())!;
         }
         while (snapshot.Phase != RunPhase.Completed);
+
+        // The run reads completed once its last update is committed, a moment before its grain has
+        // timed that iteration and stopped reporting; and the exporter serves a scrape again for
+        // 300 ms. Scrape until the end is in, for a while.
+        IReadOnlyList<PrometheusSample> last;
+        var settling = Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(200);
+            last = await ScrapeAsync();
+        }
+        while ((Value(last, "gvm_run_iteration_duration_seconds_count") < Iterations || last.Any(s => s.Name == "gvm_rollout_queue_depth" && s.Has("run", RunId)))
+            && settling.Elapsed < TimeSpan.FromSeconds(15));
         double runSeconds = clock.Elapsed.TotalSeconds;
-        var last = await ScrapeAsync();
 
         // The queue depth: of one stage's items (at most one per prompt of the batch), seen above 0.
         var depths = Values(scrapes, "gvm_rollout_queue_depth");
@@ -124,7 +136,8 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         var leasing = Values(scrapes, "gvm_rollout_workers");
         Assert.NotEmpty(leasing);
         Assert.All(leasing, w => Assert.InRange(w, 0, 1));
-        Assert.Contains(1.0, Values(scrapes, "gvm_workers_live", run: null));
+        string siloName = _silo.Services.GetRequiredService<Runtime.ILocalSiloDetails>().Name;
+        Assert.Contains(1.0, scrapes.SelectMany(s => s).Where(s => s.Name == "gvm_workers_live" && s.Has("silo", siloName)).Select(s => s.Value));
 
         // Counters against the queue's own records: one claim per lease, one completion per item.
         var queue = _silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IRolloutQueueGrain>(RunId);
@@ -157,7 +170,6 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
 
         // Per silo (other tests' silos share this process): the prompts imported are active here,
         // and each was written at least once when it was defined.
-        string siloName = _silo.Services.GetRequiredService<Runtime.ILocalSiloDetails>().Name;
         Assert.Equal(Prompts, Value(last, "gvm_prompt_activations", ("silo", siloName), run: null));
         Assert.True(Value(last, "gvm_storage_write_duration_seconds_count", ("silo", siloName), run: null) >= Prompts);
         Assert.True(Optional(last, "gvm_storage_write_duration_seconds_count", ("grain", "PromptGrain"), run: null) > 0);
