@@ -18,7 +18,7 @@
 # Environment:
 #   GVM_BIN, GVM_EMBEDDED_BIN  folders of published gvm and gvm-embedded
 #   GVM_DEVICE                 the device when --device is not given (default cuda)
-#   GVM_FIXTURES               the reference fixtures (default: ../shared/fixtures beside the clone)
+#   GVM_FIXTURES               the reference fixtures (default: tests/reference-fixtures)
 #   GVM_LIBTORCH_DIR           torch/lib of a CUDA PyTorch; default: found through python3's torch
 #   GVM_BENCH_ARGS             the benchmark's options other than --device (default: --shape
 #                              qwen2.5-0.5b --dtype bfloat16 --batch 64 --prompt-tokens 128 --new-tokens 256 --json)
@@ -39,7 +39,7 @@ while (($#)); do
 done
 
 bench_args=${GVM_BENCH_ARGS:---shape qwen2.5-0.5b --dtype bfloat16 --batch 64 --prompt-tokens 128 --new-tokens 256 --json}
-fixtures=${GVM_FIXTURES:-$root/../shared/fixtures}
+fixtures=${GVM_FIXTURES:-$root/tests/reference-fixtures}
 logit_tol=${GVM_LOGIT_TOL:-1e-3}
 ll_tol=${GVM_LL_TOL:-1e-2}
 

@@ -3,9 +3,8 @@ using System.Text.Json;
 namespace Orleans.GvmRaft.Tests.Policy;
 
 /// <summary>
-/// The Hugging Face reference checkpoints and outputs in the shared fixtures folder beside the
-/// repository (or GVM_FIXTURES): logits, teacher-forced log-likelihoods and greedy continuations
-/// computed by transformers.
+/// The Hugging Face reference checkpoints and outputs in <c>tests/reference-fixtures</c> (see its
+/// README.md): logits, teacher-forced log-likelihoods and greedy continuations computed by transformers.
 /// </summary>
 public static class ReferenceFixtures
 {
@@ -18,9 +17,8 @@ public static class ReferenceFixtures
     /// <summary>The folder of fixture <paramref name="name"/>; fails if the fixtures are not there.</summary>
     public static string Folder(string name)
     {
-        string root = Environment.GetEnvironmentVariable("GVM_FIXTURES") ?? Path.Combine(RepositoryRoot(), "..", "shared", "fixtures");
-        string folder = Path.GetFullPath(Path.Combine(root, name));
-        Assert.True(Directory.Exists(folder), $"reference fixtures not found at {folder}; set GVM_FIXTURES to their folder.");
+        string folder = Path.Combine(RepositoryRoot(), "tests", "reference-fixtures", name);
+        Assert.True(Directory.Exists(folder), $"reference fixtures not found at {folder}; they are part of the repository.");
         return folder;
     }
 

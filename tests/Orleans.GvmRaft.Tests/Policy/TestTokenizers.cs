@@ -139,7 +139,7 @@ public static class TestTokenizers
             string target = Path.Combine(destination, file);
             File.Copy(Path.Combine(source, file), target, overwrite: true);
 
-            // The shared fixtures are read-only, and a copy keeps that; tests may write over it.
+            // A checkout may be read-only (CI's copy of the fixtures is), and a copy keeps that; tests may write over it.
             File.SetAttributes(target, FileAttributes.Normal);
         }
 
