@@ -34,7 +34,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             // A small report-id window, so a test can push an id out of it, a short lease, so a
-            // test can watch one expire, one item per claim, so workers share an iteration, and
+            // test can watch one expire, one item per claim, so workers share an iteration, quick heartbeats, and
             // small queue shards, so a stage of a few items already spans several.
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -42,6 +42,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["Gvm:Rollouts:LeaseDuration"] = "00:00:01",
                 ["Gvm:Rollouts:ShardSize"] = "3",
                 ["Gvm:Worker:ClaimSize"] = "1",
+                ["Gvm:Worker:HeartbeatInterval"] = "00:00:00.2",
                 ["Gvm:Checkpoints:Directory"] = CheckpointDirectory,
             });
             host.Services.AddGvmGrainServices(host.Configuration);

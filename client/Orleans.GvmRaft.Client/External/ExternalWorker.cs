@@ -59,6 +59,8 @@ public sealed class ExternalWorker(
         bool worked = false;
         while (await queue.ClaimAsync(workerId, claimSize) is { Length: > 0 } leases)
         {
+            // The leases are kept while the policy draws, however long it takes.
+            await using var renewal = LeaseRenewal.Start(queue, workerId, leases);
             await _definitions.LoadAsync(leases.Select(l => l.Item.PromptId));
             var results = new ItemResults[leases.Length];
             for (int i = 0; i < leases.Length; i++)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.GvmRaft.Configuration;
 using Orleans.GvmRaft.Policy.Checkpoints;
@@ -9,7 +10,7 @@ using Orleans.GvmRaft.Worker.Training;
 
 namespace Orleans.GvmRaft.Worker.Hosting;
 
-/// <summary>Turns a silo into a gpu-worker silo: the worker grains, their options, and a rollout worker started with the silo.</summary>
+/// <summary>Turns a silo into a gpu-worker silo: the trainer grain, the rollout workers (hosted services), and their options.</summary>
 public static class GvmWorkerHosting
 {
     /// <summary>
@@ -23,8 +24,21 @@ public static class GvmWorkerHosting
         silo.Services.AddValidatedOptions<CheckpointOptions>(configuration);
         silo.Services.AddSingleton<ICheckpointStore>(sp => CheckpointStores.Create(sp.GetRequiredService<IOptions<CheckpointOptions>>().Value, configuration));
         silo.Services.AddSingleton<WarmupCache>();
-        silo.Services.AddSingleton<WorkerStarter>();
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkerStarter>());
+
+        // One rollout worker per device named, else one on the device each run names.
+        string[] devices = configuration.GetSection(WorkerOptions.SectionName).Get<WorkerOptions>()?.Devices ?? [];
+        string?[] slots = devices.Length == 0 ? new string?[] { null } : devices;
+        for (int i = 0; i < slots.Length; i++)
+        {
+            string? device = slots[i];
+            object key = i;
+            silo.Services.AddKeyedSingleton(key, (sp, _) => device is null
+                ? ActivatorUtilities.CreateInstance<RolloutWorkerService>(sp)
+                : ActivatorUtilities.CreateInstance<RolloutWorkerService>(sp, device));
+            silo.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<RolloutWorkerService>(key));
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredKeyedService<RolloutWorkerService>(key));
+        }
+
         return silo;
     }
 }

@@ -14,8 +14,21 @@ public sealed class WorkerOptions : IValidatableOptions
     /// </summary>
     public int ClaimSize { get; set; } = 32;
 
-    /// <summary>How often an idle worker looks for work and reports itself.</summary>
+    /// <summary>How often an idle worker looks for work.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How often the worker reports itself to the worker directory and learns which runs want
+    /// rollouts, whatever its work is doing. Under the directory's 10 s liveness window, with room
+    /// for a missed beat.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Devices of this silo, one rollout worker each (<c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>), each
+    /// sampling there whatever device the run names. Empty (the default): one worker, on the run's device.
+    /// </summary>
+    public string[] Devices { get; set; } = [];
 
     /// <summary>Responses sampled in one batch.</summary>
     public int SampleBatch { get; set; } = 256;
@@ -37,6 +50,24 @@ public sealed class WorkerOptions : IValidatableOptions
         if (PollInterval <= TimeSpan.Zero || PollInterval > TimeSpan.FromMinutes(1))
         {
             yield return $"{SectionName}:PollInterval must be between 0 and 1 minute (got {PollInterval}).";
+        }
+
+        if (HeartbeatInterval < TimeSpan.FromMilliseconds(10) || HeartbeatInterval > TimeSpan.FromSeconds(4))
+        {
+            yield return $"{SectionName}:HeartbeatInterval must be between 10 ms and 4 s, within the directory's 10 s liveness window (got {HeartbeatInterval}).";
+        }
+
+        foreach (string device in Devices)
+        {
+            if (device != "cpu" && device != "cuda" && !(device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device.AsSpan(5), out int index) && index >= 0))
+            {
+                yield return $"{SectionName}:Devices holds '{device}'; each must be 'cpu', 'cuda' or 'cuda:N'.";
+            }
+        }
+
+        if (Devices.Distinct(StringComparer.Ordinal).Count() != Devices.Length)
+        {
+            yield return $"{SectionName}:Devices names a device twice ({string.Join(", ", Devices)}).";
         }
 
         if (SampleBatch is < 1 or > 65_536)

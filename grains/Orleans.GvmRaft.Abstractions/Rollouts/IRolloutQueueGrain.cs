@@ -16,6 +16,13 @@ public interface IRolloutQueueGrain : IGrainWithStringKey
     Task<RolloutLease[]> ClaimAsync(string workerId, int max);
 
     /// <summary>
+    /// Extends, by one lease duration from now, the leases <paramref name="workerId"/> still holds
+    /// on <paramref name="itemIds"/>, so work that outlasts a lease is not issued again; returns the
+    /// ids renewed. An item done, failed, unknown or leased to another worker since is not renewed.
+    /// </summary>
+    Task<string[]> RenewAsync(string workerId, string[] itemIds);
+
+    /// <summary>
     /// Records a worker's results for an item into the prompt grain (report id = item id) and marks
     /// the item done, keeping <paramref name="responses"/> for the trainer. Results for an item
     /// already done are a no-op.

@@ -14,6 +14,9 @@ public interface IRolloutShardGrain : IGrainWithStringKey
     /// <summary>Leases up to <paramref name="max"/> items: pending ones first, then ones whose lease expired.</summary>
     Task<ShardClaim> ClaimAsync(string workerId, int max);
 
+    /// <summary>Renews a worker's leases; see <see cref="IRolloutQueueGrain.RenewAsync"/>.</summary>
+    Task<string[]> RenewAsync(string workerId, string[] itemIds);
+
     /// <summary>Throws what <see cref="CompleteManyAsync"/> would refuse, changing nothing.</summary>
     Task CheckAsync(ItemResults[] results);
 

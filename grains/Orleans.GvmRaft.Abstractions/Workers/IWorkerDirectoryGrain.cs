@@ -2,8 +2,8 @@ namespace Orleans.GvmRaft.Workers;
 
 /// <summary>
 /// Which runs want rollouts and which workers are alive (one grain, key 0). Workers heartbeat here
-/// and learn the active runs from the answer, so a worker silo started mid-run finds work within
-/// one heartbeat.
+/// (every <c>Gvm:Worker:HeartbeatInterval</c>, whatever their work is doing) and learn the active
+/// runs from the answer, so a worker silo started mid-run finds work within one heartbeat.
 /// </summary>
 public interface IWorkerDirectoryGrain : IGrainWithIntegerKey
 {

@@ -130,6 +130,21 @@ public sealed class RolloutQueueGrain(
     }
 
     /// <inheritdoc />
+    public async Task<string[]> RenewAsync(string workerId, string[] itemIds)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
+        ArgumentNullException.ThrowIfNull(itemIds);
+
+        // An id the index no longer lists belongs to an iteration cleared as history: nothing to renew.
+        var byShard = itemIds.Distinct(StringComparer.Ordinal)
+            .Select(id => (Id: id, Key: TryShardOf(id)))
+            .Where(x => x.Key is not null)
+            .GroupBy(x => x.Key!, x => x.Id);
+        var renewed = await Task.WhenAll(byShard.Select(g => Shard(g.Key).RenewAsync(workerId, [.. g])));
+        return [.. renewed.SelectMany(r => r)];
+    }
+
+    /// <inheritdoc />
     public async Task<CompletionDisposition> CompleteAsync(string itemId, string workerId, RolloutReport report, RolloutResponses? responses = null) =>
         (await CompleteManyAsync(workerId, [new ItemResults(itemId, report, responses)]))[0];
 
@@ -232,10 +247,12 @@ public sealed class RolloutQueueGrain(
         return placements;
     }
 
-    private string ShardOf(string itemId) =>
+    private string ShardOf(string itemId) => TryShardOf(itemId) ?? throw new ArgumentException($"unknown work item '{itemId}'.");
+
+    private string? TryShardOf(string itemId) =>
         state.State.Stages.FirstOrDefault(s => s.ItemShards.ContainsKey(itemId)) is { } stage
             ? ShardKey(stage.Iteration, stage.Stage, stage.ItemShards[itemId])
-            : throw new ArgumentException($"unknown work item '{itemId}'.");
+            : null;
 
     private string ShardKey(int iteration, RolloutStage stage, int shard) => $"{RunId}/{iteration}/{stage}/{shard}";
 

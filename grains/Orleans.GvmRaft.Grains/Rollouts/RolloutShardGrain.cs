@@ -66,6 +66,32 @@ public sealed class RolloutShardGrain(
         return new ShardClaim(leases, WakeAt(now));
     }
 
+    /// <inheritdoc />
+    public async Task<string[]> RenewAsync(string workerId, string[] itemIds)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
+        ArgumentNullException.ThrowIfNull(itemIds);
+
+        // Still this worker's, even if its lease ran out unnoticed: nobody else claimed the item,
+        // so the work in progress is still the only draw and may go on.
+        var held = itemIds.Distinct(StringComparer.Ordinal)
+            .Where(id => state.State.Items.TryGetValue(id, out var i) && !i.Completed && i.Failure is null && i.Pending is null && i.WorkerId == workerId)
+            .ToArray();
+        if (held.Length > 0)
+        {
+            var expires = clock.GetUtcNow() + _options.LeaseDuration;
+            await CommitAsync(s =>
+            {
+                foreach (string id in held)
+                {
+                    s.Items[id].LeaseExpiresAt = expires;
+                }
+            });
+        }
+
+        return held;
+    }
+
     // Items not done and not failed, in the order they were enqueued.
     private IEnumerable<WorkItemState> Open() =>
         state.State.Order.Select(id => state.State.Items[id]).Where(i => !i.Completed && i.Failure is null);

@@ -5,7 +5,7 @@ namespace Orleans.GvmRaft.Workers;
 
 /// <summary>
 /// The live workers and the runs that want rollouts. Held in memory only: workers heartbeat every
-/// second and driven runs re-assert themselves whenever they queue work, so a restarted directory
+/// few seconds and driven runs re-assert themselves whenever they queue work, so a restarted directory
 /// is whole again within a heartbeat.
 /// </summary>
 [Placement.ControlPlacementFilter]

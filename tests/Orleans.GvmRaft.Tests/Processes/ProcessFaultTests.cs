@@ -60,8 +60,8 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
     }
 
     // A silo's death also deactivates, on the survivors, the activations whose grain directory
-    // partition it held (the rollout worker, the run grain): WorkerStarter restarts the worker and
-    // the run's drive reminder revives the run (Runs/TrainingRunGrain.Driving.cs, RevivePeriod).
+    // partition it held (the run grain among them): the run's drive reminder revives the run
+    // (Runs/TrainingRunGrain.Driving.cs, RevivePeriod); the rollout workers, hosted services, go on.
     [Fact]
     public async Task ARunSurvivesASiloKilledInTheMiddleOfAnIteration()
     {

@@ -1,3 +1,4 @@
+using Orleans.GvmRaft.Client.External;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 
@@ -47,6 +48,65 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
         Assert.Equal((0, 0, 1, 1, item.Count, 3), Counts(progress));
         Assert.Empty(progress.LeasedBy!);
         Assert.True(progress.Done);
+    }
+
+    [Fact]
+    public async Task WorkThatOutlastsItsLeaseIsDrawnOnceWhileTheLeaseIsRenewed()
+    {
+        // The fixture's lease is one second; the policy here takes three. Without renewal another
+        // worker claims the item after one second (AnExpiredLeaseIsIssuedAgainAndTheFirstResultsWin).
+        var (queue, items) = await QueueWithItemsAsync(1);
+        var item = items[0];
+        int draws = 0;
+        var slow = new ExternalWorker(fixture.Client, item.RunId, (work, _) =>
+        {
+            Interlocked.Increment(ref draws);
+            Thread.Sleep(TimeSpan.FromSeconds(3));
+            return ExternalWorker.Results(work, [1, 1, 0, 0, 0, 0, 0, 0], [1.0, 1.0]);
+        }, workerId: "worker-slow");
+        var draining = Task.Run(slow.DrainAsync);
+        while ((await queue.GetItemsAsync(item.Iteration, item.Stage))[0].LeasedTo is null)
+        {
+            await Task.Delay(10);
+        }
+
+        var rival = new List<RolloutLease>();
+        while (!draining.IsCompleted)
+        {
+            rival.AddRange(await queue.ClaimAsync("worker-rival", 1));
+            await Task.Delay(100);
+        }
+
+        Assert.True(await draining);
+        Assert.Empty(rival);
+        Assert.Equal(1, draws);
+        var record = Assert.Single(await queue.GetItemsAsync(item.Iteration, item.Stage));
+        Assert.Equal(1, record.Leases);
+        Assert.Equal("worker-slow", record.CompletedBy);
+        Assert.Equal(item.Count, (await Prompt(item.PromptId).GetSnapshotAsync())!.Statistics.Attempts);
+    }
+
+    [Fact]
+    public async Task OnlyTheHoldersOpenLeasesAreRenewed()
+    {
+        var (queue, items) = await QueueWithItemsAsync(2);
+        var lease = Assert.Single(await queue.ClaimAsync("worker-a", 1));
+        string held = lease.Item.ItemId, unclaimed = items[1].ItemId;
+
+        Assert.Empty(await queue.RenewAsync("worker-b", [held]));
+        Assert.Equal([held], await queue.RenewAsync("worker-a", [held, unclaimed, "no-such-item"]));
+        var renewed = Assert.Single(await queue.GetItemsAsync(1, RolloutStage.Estimate), i => i.ItemId == held);
+        Assert.Equal("worker-a", renewed.LeasedTo);
+
+        // A renewal extends the lease from now: past the first expiry, nobody else can claim it.
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        Assert.Equal([held], await queue.RenewAsync("worker-a", [held]));
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        Assert.Equal([unclaimed], (await queue.ClaimAsync("worker-b", 2)).Select(l => l.Item.ItemId));
+
+        // Done is done: nothing to renew.
+        await queue.CompleteAsync(held, "worker-a", Report(lease.Item, accepted: 1));
+        Assert.Empty(await queue.RenewAsync("worker-a", [held]));
     }
 
     [Fact]

@@ -61,10 +61,14 @@ public sealed class DrivenRunTests(ClusterFixture fixture)
         using var checkpoint = HfCheckpoint.Load(Path.Combine(output, "checkpoint"));
         Assert.Equal(ArithmeticModel.Config().VocabSize, checkpoint.Config.VocabSize);
 
-        // The worker grains live on the worker silo only: the placement filter kept them off Silo_0.
-        var hosts = await HostsAsync("PolicyTrainerGrain", "PolicyWorkerGrain");
+        // The trainer lives on the worker silo only: the placement filter kept it off Silo_0. The
+        // rollouts were drawn by worker silos' hosted workers, which the control silo does not run.
+        var hosts = await HostsAsync("PolicyTrainerGrain");
         Assert.NotEmpty(hosts);
         Assert.DoesNotContain(ClusterFixture.ControlSilo, hosts);
+        var completedBy = (await fixture.Client.GetGrain<IRolloutQueueGrain>(runId).GetItemsAsync(2, RolloutStage.Sample)).Select(i => i.CompletedBy).Distinct().ToList();
+        var workers = (await fixture.Client.GetGrain<IWorkerDirectoryGrain>(0).GetWorkersAsync()).ToDictionary(w => w.WorkerId, w => w.Silo);
+        Assert.All(completedBy, w => Assert.NotEqual(ClusterFixture.ControlSilo, workers[w!]));
 
         // The index answers `prompts top` as a scan of every prompt grain would.
         var expected = snapshots.Where(s => s.LastAllocation is not null)

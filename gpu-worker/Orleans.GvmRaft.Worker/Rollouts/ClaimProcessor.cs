@@ -1,0 +1,157 @@
+using Microsoft.Extensions.Logging;
+using Orleans.GvmRaft.Policy.Checkpoints;
+using Orleans.GvmRaft.Policy.Rollouts;
+using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.Rollouts;
+using Orleans.GvmRaft.Worker.Policies;
+
+namespace Orleans.GvmRaft.Worker.Rollouts;
+
+/// <summary>
+/// One claim of one run's work, start to end: lease items from the run's queue, keep the leases
+/// while the work goes on, sample, verify and probe with the policy version each item names, and
+/// complete the claim in one call (and in the ledger, when kept).
+/// </summary>
+public sealed class ClaimProcessor(string workerId, IGrainFactory grains, RunPolicies policies, int claimSize, CompletionLedger? ledger, TimeProvider clock, ILogger logger)
+{
+    private readonly PromptDefinitionCache _definitions = new(grains);
+    private long _items;
+    private long _rollouts;
+    private long _version = -1;
+
+    /// <summary>Items completed with this worker's results.</summary>
+    public long Items => Interlocked.Read(ref _items);
+
+    /// <summary>Responses drawn for the completed items.</summary>
+    public long Rollouts => Interlocked.Read(ref _rollouts);
+
+    /// <summary>The policy version last sampled with (−1 before any).</summary>
+    public long PolicyVersion => Interlocked.Read(ref _version);
+
+    /// <summary>Claims and serves one claim of <paramref name="runId"/>'s work; false when there was none.</summary>
+    public async Task<bool> ServeAsync(string runId)
+    {
+        var queue = grains.GetGrain<IRolloutQueueGrain>(runId);
+        var leases = await queue.ClaimAsync(workerId, claimSize);
+        if (leases.Length == 0)
+        {
+            return false;
+        }
+
+        logger.LogDebug("worker {WorkerId}: claimed {Count} items of run {RunId}", workerId, leases.Length, runId);
+        await using var renewal = LeaseRenewal.Start(queue, workerId, leases, clock);
+        foreach (var group in leases.GroupBy(l => l.Item.PolicyVersion))
+        {
+            await ServeVersionAsync(queue, runId, group.Key, [.. group]);
+        }
+
+        if (renewal.Lost > 0)
+        {
+            logger.LogWarning("worker {WorkerId}: {Lost} leases of run {RunId} were lost while their work went on", workerId, renewal.Lost, runId);
+        }
+
+        return true;
+    }
+
+    private async Task ServeVersionAsync(IRolloutQueueGrain queue, string runId, long version, RolloutLease[] leases)
+    {
+        (LoadedPolicy Policy, RolloutExecutor Executor)? held;
+        try
+        {
+            held = await policies.GetAsync(runId, version);
+        }
+        catch (CorruptCheckpointException e)
+        {
+            // Every worker reads the same files: sampling with them can never succeed, and
+            // training on responses of a policy other than the recorded one would be wrong.
+            logger.LogError(e, "worker {WorkerId}: refused policy version {Version} of run {RunId}", workerId, version, runId);
+            foreach (var lease in leases)
+            {
+                await queue.FailAsync(lease.Item.ItemId, workerId, $"policy version {version} refused: {e.Message}");
+            }
+
+            return;
+        }
+
+        if (held is not var (policy, executor))
+        {
+            logger.LogWarning("worker {WorkerId}: run {RunId} no longer serves policy version {Version}; leaving its items to expire", workerId, runId, version);
+            return;
+        }
+
+        var items = new List<RolloutWorkItem>(leases.Length);
+        var requests = new List<RolloutRequest>(leases.Length);
+        await _definitions.LoadAsync(leases.Select(l => l.Item.PromptId));
+        foreach (var item in leases.Select(l => l.Item))
+        {
+            var prompt = _definitions[item.PromptId];
+            if (LoadedPolicy.Unfit(policy.Directory, policy.Formatter, prompt.Id, prompt.Text, policy.Settings.MaxNewTokens) is { } reason)
+            {
+                // Sampling it would fail on every worker: say why, once, and let the run stop.
+                await queue.FailAsync(item.ItemId, workerId, reason);
+                continue;
+            }
+
+            items.Add(item);
+            requests.Add(new RolloutRequest(policy.Formatter.Format(prompt.Text), prompt.Answer, prompt.Verifier, item.Count, item.Stage == RolloutStage.Estimate));
+        }
+
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        ulong seed = SeedOf(items[0].ItemId, leases[0].Attempt);
+        var outcomes = await Task.Run(() => executor.Execute(requests, seed));
+        var results = items.Select((item, i) => Results(item, outcomes[i])).ToArray();
+
+        // One call for the claim's results: each shard writes its state once for all of them.
+        ledger?.Sent(items, results);
+        CompletionDisposition[] dispositions;
+        try
+        {
+            dispositions = await queue.CompleteManyAsync(workerId, results);
+        }
+        catch
+        {
+            ledger?.Unanswered(items, results);
+            throw;
+        }
+
+        ledger?.Answered(items, results, dispositions);
+        for (int i = 0; i < results.Length; i++)
+        {
+            if (dispositions[i] == CompletionDisposition.Accepted)
+            {
+                Interlocked.Increment(ref _items);
+                Interlocked.Add(ref _rollouts, results[i].Report.Attempts);
+            }
+        }
+
+        Interlocked.Exchange(ref _version, version);
+    }
+
+    private static ItemResults Results(RolloutWorkItem item, RolloutOutcome outcome)
+    {
+        var report = new RolloutReport(item.ItemId, item.RunId, item.Iteration, item.PolicyVersion, item.Stage, outcome.Attempts, outcome.Acceptances, outcome.GradNorms, item.ExtendsEstimate);
+        var responses = new RolloutResponses(
+            item.ItemId,
+            item.PromptId,
+            outcome.Responses.Count > 0 ? outcome.Responses[0].Sequence.Prompt : [],
+            [.. outcome.Responses.Select(r => r.Sequence.Response)],
+            [.. outcome.Responses.Select(r => r.Reward)]);
+        return new ItemResults(item.ItemId, report, responses);
+    }
+
+    // A draw is reproducible from its first item and lease attempt, whichever worker makes it.
+    private static ulong SeedOf(string itemId, int attempt)
+    {
+        ulong hash = 14695981039346656037;
+        foreach (char c in itemId)
+        {
+            hash = (hash ^ c) * 1099511628211;
+        }
+
+        return hash ^ (ulong)attempt;
+    }
+}
