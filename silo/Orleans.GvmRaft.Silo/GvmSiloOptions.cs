@@ -35,10 +35,11 @@ public sealed class GvmSiloOptions : IValidatableOptions
     public int PrimarySiloPort { get; set; }
 
     /// <summary>
-    /// How long a grain call may take. Raised from Orleans' 30 s because a trainer's warm-up and a
-    /// large update are single calls; calls to a silo that dies fail as soon as membership says so.
+    /// How long a grain call may take: Orleans' 30 s. No call waits for model work (the warm-up
+    /// and the updates are background jobs the run grain polls), and calls to a silo that dies
+    /// fail as soon as membership says so.
     /// </summary>
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Grain storage: Memory, Sqlite, PostgreSql, Redis, AzureTable or AzureBlob.</summary>
     public StorageKind Storage { get; set; } = StorageKind.Memory;

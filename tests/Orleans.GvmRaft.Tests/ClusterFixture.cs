@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.GvmRaft.Silo;
 using Orleans.GvmRaft.Tests.Commit;
 using Orleans.GvmRaft.Worker.Hosting;
@@ -17,6 +18,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     /// <summary>The silo that declares no role: worker grains must never land on it.</summary>
     public const string ControlSilo = "Silo_0";
+
+    /// <summary>The response timeout of every call in the cluster, silos and client.</summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The running cluster.</summary>
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -47,8 +51,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             });
             host.Services.AddGvmGrainServices(host.Configuration);
         });
+        // No grain call may last longer than this: model work runs in background jobs and hosted
+        // services, never inside a call (the default silo allows 30 s).
+        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout));
         builder.ConfigureSilo((options, silo) =>
         {
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
             bool worker = options.SiloName != ControlSilo;
             // Memory storage behind a wrapper that fails the writes a test arms (Commit/).
             foreach (string name in new[] { GvmStorage.Prompts, GvmStorage.PromptRows, GvmStorage.Runs })

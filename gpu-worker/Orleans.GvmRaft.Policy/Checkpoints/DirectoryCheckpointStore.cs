@@ -20,47 +20,66 @@ public sealed class DirectoryCheckpointStore(string root) : ICheckpointStore
         return folder;
     }
 
-    /// <inheritdoc />
-    public StoredCheckpoint Publish(string runId, long version, string staging)
-    {
-        string hash = CheckpointManifest.Write(staging);
-        string name = CheckpointNames.Version(version);
-        Directory.Move(staging, Path.Combine(RunFolder(runId), name));
-        return new StoredCheckpoint($"{CheckpointNames.Run(runId)}/{name}", hash);
-    }
+    // Hashing a version's files and deleting whole folders are long file-system work with no
+    // asynchronous API: they run on the thread pool, never on the caller's (a grain's) thread.
 
     /// <inheritdoc />
-    public string Open(StoredCheckpoint checkpoint)
+    public Task<StoredCheckpoint> PublishAsync(string runId, long version, string staging, CancellationToken cancellationToken = default) => Task.Run(
+        () =>
+        {
+            string hash = CheckpointManifest.Write(staging);
+            string name = CheckpointNames.Version(version);
+            Directory.Move(staging, Path.Combine(RunFolder(runId), name));
+            return new StoredCheckpoint($"{CheckpointNames.Run(runId)}/{name}", hash);
+        },
+        cancellationToken);
+
+    /// <inheritdoc />
+    public Task<string> OpenAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         string folder = Folder(checkpoint.Location);
-        if (!Directory.Exists(folder))
-        {
-            throw new CorruptCheckpointException($"{folder}: the checkpoint is gone from the store (pruned, or the store is not the one that wrote it).");
-        }
+        return Task.Run(
+            () =>
+            {
+                if (!Directory.Exists(folder))
+                {
+                    throw new CorruptCheckpointException($"{folder}: the checkpoint is gone from the store (pruned, or the store is not the one that wrote it).");
+                }
 
-        CheckpointManifest.Verify(folder, checkpoint.Hash);
-        return folder;
+                CheckpointManifest.Verify(folder, checkpoint.Hash);
+                return folder;
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ManifestEntry> Files(string location) => CheckpointManifest.Read(Folder(location));
+    public async Task<IReadOnlyList<ManifestEntry>> FilesAsync(string location, CancellationToken cancellationToken = default)
+    {
+        string path = Path.Combine(Folder(location), CheckpointManifest.FileName);
+        return CheckpointManifest.Read(await File.ReadAllBytesAsync(path, cancellationToken), path);
+    }
 
     /// <inheritdoc />
-    public byte[] Read(string location, string name, long offset, int count)
+    public async Task<byte[]> ReadAsync(string location, string name, long offset, int count, CancellationToken cancellationToken = default)
     {
         // One open per chunk, no manifest read: a client copies a large file in many chunks.
-        using var stream = File.OpenRead(Path.Combine(Folder(location), CheckpointNames.FileName(name)));
+        await using var stream = new FileStream(Path.Combine(Folder(location), CheckpointNames.FileName(name)), FileMode.Open, FileAccess.Read, FileShare.Read, 4096, useAsync: true);
         stream.Position = Math.Min(offset, stream.Length);
         var buffer = new byte[(int)Math.Min(count, stream.Length - stream.Position)];
-        stream.ReadExactly(buffer);
+        await stream.ReadExactlyAsync(buffer, cancellationToken);
         return buffer;
     }
 
     /// <inheritdoc />
-    public void Prune(string runId, StoredCheckpoint current, int keep)
+    public Task PruneAsync(string runId, StoredCheckpoint current, int keep, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(current);
+        return Task.Run(() => Prune(runId, current, keep), cancellationToken);
+    }
+
+    private void Prune(string runId, StoredCheckpoint current, int keep)
+    {
         string run = RunFolder(runId);
         var names = Directory.GetDirectories(run).Select(Path.GetFileName).OfType<string>();
         foreach (string stale in CheckpointNames.Stale(names, Path.GetFileName(current.Location), keep))

@@ -19,7 +19,8 @@ public static class SupervisedWarmup
         int steps,
         int batchSize,
         TrainingOptions options,
-        int seed)
+        int seed,
+        Action<int, int, double>? progress = null)
     {
         var random = new Random(seed);
         var sequences = examples.Select(e => Sequence(tokenizer, e.Prompt, e.Answer)).ToArray();
@@ -29,6 +30,7 @@ public static class SupervisedWarmup
         {
             var batch = Enumerable.Range(0, batchSize).Select(_ => sequences[random.Next(sequences.Length)]).ToList();
             loss = trainer.RaftStep(batch).Nll;
+            progress?.Invoke(step + 1, steps, loss);
         }
 
         return loss;

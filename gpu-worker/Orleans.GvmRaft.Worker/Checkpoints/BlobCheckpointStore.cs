@@ -33,13 +33,13 @@ public sealed class BlobCheckpointStore : ICheckpointStore
     }
 
     /// <inheritdoc />
-    public StoredCheckpoint Publish(string runId, long version, string staging)
+    public async Task<StoredCheckpoint> PublishAsync(string runId, long version, string staging, CancellationToken cancellationToken = default)
     {
-        string hash = CheckpointManifest.Write(staging);
+        string hash = await Task.Run(() => CheckpointManifest.Write(staging), cancellationToken);
         string location = $"{CheckpointNames.Run(runId)}/{CheckpointNames.Version(version)}";
         foreach (string file in Directory.GetFiles(staging).OrderBy(f => Path.GetFileName(f) == CheckpointManifest.FileName))
         {
-            _container.GetBlobClient($"{location}/{Path.GetFileName(file)}").Upload(file, overwrite: true);
+            await _container.GetBlobClient($"{location}/{Path.GetFileName(file)}").UploadAsync(file, overwrite: true, cancellationToken);
         }
 
         Directory.Delete(staging, recursive: true);
@@ -47,7 +47,7 @@ public sealed class BlobCheckpointStore : ICheckpointStore
     }
 
     /// <inheritdoc />
-    public string Open(StoredCheckpoint checkpoint)
+    public async Task<string> OpenAsync(StoredCheckpoint checkpoint, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         string folder = CacheFolder(checkpoint.Location);
@@ -55,12 +55,12 @@ public sealed class BlobCheckpointStore : ICheckpointStore
         {
             string partial = folder + $".partial-{Guid.NewGuid():N}";
             Directory.CreateDirectory(partial);
-            foreach (var entry in Files(checkpoint.Location).Append(new ManifestEntry(CheckpointManifest.FileName, 0, "")))
+            foreach (var entry in (await FilesAsync(checkpoint.Location, cancellationToken)).Append(new ManifestEntry(CheckpointManifest.FileName, 0, "")))
             {
-                _container.GetBlobClient($"{checkpoint.Location}/{entry.Name}").DownloadTo(Path.Combine(partial, entry.Name));
+                await _container.GetBlobClient($"{checkpoint.Location}/{entry.Name}").DownloadToAsync(Path.Combine(partial, entry.Name), cancellationToken);
             }
 
-            CheckpointManifest.Verify(partial, checkpoint.Hash);
+            await Task.Run(() => CheckpointManifest.Verify(partial, checkpoint.Hash), cancellationToken);
             try
             {
                 Directory.Move(partial, folder);
@@ -72,17 +72,17 @@ public sealed class BlobCheckpointStore : ICheckpointStore
             }
         }
 
-        CheckpointManifest.Verify(folder, checkpoint.Hash);
+        await Task.Run(() => CheckpointManifest.Verify(folder, checkpoint.Hash), cancellationToken);
         return folder;
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ManifestEntry> Files(string location)
+    public async Task<IReadOnlyList<ManifestEntry>> FilesAsync(string location, CancellationToken cancellationToken = default)
     {
         try
         {
-            byte[] bytes = _container.GetBlobClient($"{location}/{CheckpointManifest.FileName}").DownloadContent().Value.Content.ToArray();
-            return CheckpointManifest.Read(bytes, $"{_container.Uri}/{location}/{CheckpointManifest.FileName}");
+            var content = await _container.GetBlobClient($"{location}/{CheckpointManifest.FileName}").DownloadContentAsync(cancellationToken);
+            return CheckpointManifest.Read(content.Value.Content.ToArray(), $"{_container.Uri}/{location}/{CheckpointManifest.FileName}");
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -91,13 +91,14 @@ public sealed class BlobCheckpointStore : ICheckpointStore
     }
 
     /// <inheritdoc />
-    public byte[] Read(string location, string name, long offset, int count)
+    public async Task<byte[]> ReadAsync(string location, string name, long offset, int count, CancellationToken cancellationToken = default)
     {
         // One ranged download per chunk, no manifest download: a client copies a large file in many chunks.
         var options = new BlobDownloadOptions { Range = new HttpRange(offset, count) };
         try
         {
-            return _container.GetBlobClient($"{location}/{CheckpointNames.FileName(name)}").DownloadContent(options).Value.Content.ToArray();
+            var content = await _container.GetBlobClient($"{location}/{CheckpointNames.FileName(name)}").DownloadContentAsync(options, cancellationToken);
+            return content.Value.Content.ToArray();
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -106,17 +107,22 @@ public sealed class BlobCheckpointStore : ICheckpointStore
     }
 
     /// <inheritdoc />
-    public void Prune(string runId, StoredCheckpoint current, int keep)
+    public async Task PruneAsync(string runId, StoredCheckpoint current, int keep, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(current);
         string run = CheckpointNames.Run(runId);
-        var blobs = _container.GetBlobs(BlobTraits.None, BlobStates.None, run + "/", CancellationToken.None).Select(b => b.Name).ToList();
+        var blobs = new List<string>();
+        await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, run + "/", cancellationToken))
+        {
+            blobs.Add(blob.Name);
+        }
+
         var versions = blobs.Select(b => b.Split('/')[1]).Distinct(StringComparer.Ordinal);
         foreach (string stale in CheckpointNames.Stale(versions, Path.GetFileName(current.Location), keep))
         {
             foreach (string blob in blobs.Where(b => b.StartsWith($"{run}/{stale}/", StringComparison.Ordinal)))
             {
-                _container.DeleteBlobIfExists(blob);
+                await _container.DeleteBlobIfExistsAsync(blob, cancellationToken: cancellationToken);
             }
 
             string cached = CacheFolder($"{run}/{stale}");

@@ -24,6 +24,8 @@ public static class GvmWorkerHosting
         silo.Services.AddValidatedOptions<CheckpointOptions>(configuration);
         silo.Services.AddSingleton<ICheckpointStore>(sp => CheckpointStores.Create(sp.GetRequiredService<IOptions<CheckpointOptions>>().Value, configuration));
         silo.Services.AddSingleton<WarmupCache>();
+        silo.Services.AddSingleton<TrainerJobs>();
+        silo.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<TrainerJobs>());
 
         // One rollout worker per device named, else one on the device each run names.
         string[] devices = configuration.GetSection(WorkerOptions.SectionName).Get<WorkerOptions>()?.Devices ?? [];

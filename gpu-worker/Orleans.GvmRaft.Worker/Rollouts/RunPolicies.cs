@@ -61,11 +61,8 @@ public sealed class RunPolicies(IGrainFactory grains, ICheckpointStore store, in
 
         // A worker bound to a device (Gvm:Worker:Devices) samples there whatever the run names.
         var settings = device is null ? release.Settings : release.Settings with { Device = device };
-        var policy = await Task.Run(() =>
-        {
-            string folder = store.Open(new StoredCheckpoint(checkpoint.Location, checkpoint.Hash));
-            return LoadedPolicy.Open(folder, settings, training: false);
-        });
+        string folder = await store.OpenAsync(new StoredCheckpoint(checkpoint.Location, checkpoint.Hash));
+        var policy = await Task.Run(() => LoadedPolicy.Open(folder, settings, training: false));
         var executor = new RolloutExecutor(policy.Model, policy.Tokenizer, policy.Sampling, ProbeTarget.EmbedTokens, sampleBatch);
         lock (_held)
         {

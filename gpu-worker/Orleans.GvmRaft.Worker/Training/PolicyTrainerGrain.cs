@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.GvmRaft.Placement;
 using Orleans.GvmRaft.Policy.Checkpoints;
-using Orleans.GvmRaft.Policy.Training;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
 using Orleans.GvmRaft.Worker.Checkpoints;
@@ -13,9 +12,10 @@ using Orleans.GvmRaft.Workers;
 namespace Orleans.GvmRaft.Worker.Training;
 
 /// <summary>
-/// The worker that trains one run's policy; placed on worker silos only. Every version it makes
-/// goes to the checkpoint store (weights, tokenizer files, optimiser state); its grain state
-/// records only where.
+/// The trainer of one run's policy; placed on worker silos only. It keeps the current version, its
+/// location and hash, and starts the warm-up and each update as a background job of its silo's
+/// <see cref="TrainerJobs"/>, whose progress and result it reports: no call of it waits for model
+/// work. Every version goes to the checkpoint store (weights, tokenizer files, optimiser state).
 /// </summary>
 [GrainType(PolicyTrainers.ModelTrainer)]
 [WorkerPlacementFilter]
@@ -24,13 +24,11 @@ public sealed class PolicyTrainerGrain(
     IGrainFactory grains,
     ICheckpointStore store,
     IOptions<CheckpointOptions> checkpointOptions,
-    WarmupCache warmups,
+    TrainerJobs jobs,
     ILogger<PolicyTrainerGrain> logger) : Grain, IPolicyTrainerGrain
 {
     private const int MaxReadBytes = 16 << 20;
     private readonly CheckpointOptions _checkpoints = checkpointOptions.Value;
-    private VersionWriter? _writer;
-    private PolicyTrainer? _trainer;
     private PolicyTaskData? _data;
 
     private string RunId => this.GetPrimaryKeyString();
@@ -73,60 +71,29 @@ public sealed class PolicyTrainerGrain(
     }
 
     /// <inheritdoc />
-    public async Task<PolicyUpdate> PrepareAsync(RunConfig config)
+    public async Task<PolicyUpdate?> PrepareAsync(RunConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         if (state.State.LastUpdate is { } done)
         {
-            await EnsureLoadedAsync();
             return done;
         }
 
-        var settings = config.PolicyOrDefault;
-        var data = await PolicyTasks.LoadAsync(grains, settings);
-        logger.LogInformation("run {RunId}: preparing the {Preset} policy ({Steps} warm-up steps)", RunId, settings.Preset, data.WarmupSteps);
-
-        // Model work runs off the grain's scheduler (it takes seconds to minutes) and is awaited.
-        var (writer, trainer, checkpoint, accuracy) = await Task.Run(() =>
+        // No job here for version 0: the first call, or the silo that ran it died.
+        if (jobs.Find(RunId) is not { Version: 0 } job)
         {
-            string staging = store.CreateStaging(RunId, 0);
-            var writer = new VersionWriter(store, RunId, _checkpoints.ShardBytes, LoadedPolicy.Open(VersionWriter.Source(settings, staging), settings, training: true));
-            var policy = writer.Policy;
-            if (data.WarmupSteps > 0)
-            {
-                // The arithmetic warm-up is the same for every run of one seed: kept, it is trained once.
-                string? key = settings.Preset == PolicySettings.Arithmetic && settings.Model is null ? WarmupCache.KeyOf(settings) : null;
-                double? kept = key is null ? null : warmups.TryRestore(key, policy.Model);
-                double nll = kept ?? SupervisedWarmup.Run(
-                    policy.Model,
-                    policy.Tokenizer,
-                    [.. data.Warmup.Select(e => (policy.Formatter.Format(e.Prompt), e.Answer))],
-                    data.WarmupSteps,
-                    data.WarmupBatch,
-                    new TrainingOptions(LearningRate: data.WarmupLearningRate),
-                    settings.Seed);
-                if (key is not null && kept is null)
-                {
-                    warmups.Store(key, policy.Model, nll);
-                }
+            var settings = config.PolicyOrDefault;
+            var data = await DataAsync(settings);
+            logger.LogInformation("run {RunId}: preparing the {Preset} policy ({Steps} warm-up steps)", RunId, settings.Preset, data.WarmupSteps);
+            job = jobs.StartWarmUp(RunId, settings, data);
+        }
 
-                logger.LogInformation("run {RunId}: warm-up NLL {Nll:F3}{Kept}", RunId, nll, kept is null ? "" : " (kept from an earlier run)");
-            }
-
-            var trainer = new PolicyTrainer(policy.Model, Options(settings));
-            double? accuracy = Evaluate(policy, data);
-            return (writer, trainer, writer.Publish(0, trainer, staging), accuracy);
-        });
-        logger.LogInformation("run {RunId}: version 0 stored at {Location}, held-out accuracy {Accuracy:P1}", RunId, checkpoint.Location, accuracy);
-        Adopt(writer, trainer, data);
-        var update = new PolicyUpdate(0, 0, null, accuracy);
-        await SaveAsync(config, checkpoint, update);
-        return update;
+        return await CollectAsync(config, job);
     }
 
     /// <inheritdoc />
-    public async Task<PolicyUpdate> UpdateAsync(int iteration, bool evaluate)
+    public async Task<PolicyUpdate?> UpdateAsync(int iteration, bool evaluate)
     {
         var config = state.State.Config ?? throw new InvalidOperationException($"run '{RunId}': the policy was never prepared.");
         if (state.State.Version == iteration && state.State.LastUpdate is { } done)
@@ -139,20 +106,19 @@ public sealed class PolicyTrainerGrain(
             throw new InvalidOperationException($"run '{RunId}': the policy is at version {state.State.Version}; it cannot make version {iteration}.");
         }
 
-        await EnsureLoadedAsync();
-        var responses = await grains.GetGrain<IRolloutQueueGrain>(RunId).GetResponsesAsync(iteration);
-        var settings = config.PolicyOrDefault;
-        var (examples, loss, accuracy, checkpoint) = await Task.Run(() =>
+        if (jobs.Find(RunId) is not { } job || job.Version != iteration)
         {
-            var examples = UpdateExamples.Build(config.Algorithm, responses, settings.PromptMeanUpdate);
-            double? loss = UpdateExamples.Train(_trainer!, examples, settings.MiniBatch, settings.GradientAccumulation, new Random(HashCode.Combine(settings.Seed, iteration)));
-            double? accuracy = evaluate ? Evaluate(_writer!.Policy, _data!) : null;
-            return (examples.Count, loss, accuracy, _writer!.Publish(iteration, _trainer!, store.CreateStaging(RunId, iteration)));
-        });
-        var update = new PolicyUpdate(iteration, examples, loss, accuracy);
-        await SaveAsync(config, checkpoint, update);
-        return update;
+            var from = state.State.Checkpoint
+                ?? throw new InvalidOperationException($"run '{RunId}': its trainer state names no checkpoint (written by an older version of the trainer); start a new run.");
+            var responses = await grains.GetGrain<IRolloutQueueGrain>(RunId).GetResponsesAsync(iteration);
+            job = jobs.StartUpdate(RunId, config, from, await DataAsync(config.PolicyOrDefault), responses, iteration, evaluate);
+        }
+
+        return await CollectAsync(config, job);
     }
+
+    /// <inheritdoc />
+    public Task<TrainerJob?> GetJobAsync() => Task.FromResult(jobs.Find(RunId)?.Report());
 
     /// <inheritdoc />
     public Task<PolicyRelease> GetPolicyAsync()
@@ -162,12 +128,11 @@ public sealed class PolicyTrainerGrain(
     }
 
     /// <inheritdoc />
-    public Task<CheckpointFile[]> GetCheckpointFilesAsync()
+    public async Task<CheckpointFile[]> GetCheckpointFilesAsync()
     {
         var checkpoint = state.State.Checkpoint ?? throw new InvalidOperationException($"run '{RunId}': the policy was never prepared.");
-        return Task.FromResult<CheckpointFile[]>([.. store.Files(checkpoint.Location)
-            .Where(f => VersionWriter.IsModelFile(f.Name))
-            .Select(f => new CheckpointFile(f.Name, f.Bytes, f.Sha256))]);
+        var files = await store.FilesAsync(checkpoint.Location);
+        return [.. files.Where(f => VersionWriter.IsModelFile(f.Name)).Select(f => new CheckpointFile(f.Name, f.Bytes, f.Sha256))];
     }
 
     /// <inheritdoc />
@@ -179,93 +144,56 @@ public sealed class PolicyTrainerGrain(
             throw new ArgumentException($"read of '{name}' at {offset} for {count} bytes: the file must be one of the checkpoint's and 1..{MaxReadBytes} bytes.");
         }
 
-        return Task.FromResult(store.Read(checkpoint.Location, name, offset, count));
+        return store.ReadAsync(checkpoint.Location, name, offset, count);
     }
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        DropModel();
+        jobs.Release(RunId);
         return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    private static TrainingOptions Options(PolicySettings settings) => new(LearningRate: settings.LearningRate, MaxGradNorm: 1.0);
+    // The held-out and warm-up data, read through the prompt grains once per activation.
+    private async Task<PolicyTaskData> DataAsync(PolicySettings settings) => _data ??= await PolicyTasks.LoadAsync(grains, settings);
 
-    private static double? Evaluate(LoadedPolicy policy, PolicyTaskData data) =>
-        data.Eval.Count == 0
-            ? null
-            : GreedyEvaluation.Accuracy(policy.Model, policy.Tokenizer, [.. data.Eval.Select(p => p with { Prompt = policy.Formatter.Format(p.Prompt) })], policy.Settings.MaxNewTokens, policy.StopIds);
-
-    // After a move to another silo (or a restart) the model and the optimiser come back from the
-    // stored version, its files checked against the recorded hash.
-    private async Task EnsureLoadedAsync()
+    // Records what an ended job made; null while it runs. A failed job's error is thrown once, and
+    // forgetting the job lets the next call start it again.
+    private async Task<PolicyUpdate?> CollectAsync(RunConfig config, RunningJob job)
     {
-        if (_writer is not null)
+        if (!job.Result.IsCompleted)
         {
-            return;
+            return null;
         }
 
-        var config = state.State.Config!;
-        var checkpoint = state.State.Checkpoint
-            ?? throw new InvalidOperationException($"run '{RunId}': its trainer state names no checkpoint (written by an older version of the trainer); start a new run.");
-        var settings = config.PolicyOrDefault;
-        var data = await PolicyTasks.LoadAsync(grains, settings);
-        var (writer, trainer) = await Task.Run(() =>
-        {
-            string folder = store.Open(new StoredCheckpoint(checkpoint.Location, checkpoint.Hash));
-            var writer = new VersionWriter(store, RunId, _checkpoints.ShardBytes, LoadedPolicy.Open(folder, settings, training: true));
-            var trainer = new PolicyTrainer(writer.Policy.Model, Options(settings));
-            trainer.LoadOptimizer(Path.Combine(folder, VersionWriter.OptimizerFile));
-            return (writer, trainer);
-        });
-        logger.LogInformation("run {RunId}: resumed the trainer from version {Version} ({Location})", RunId, checkpoint.Version, checkpoint.Location);
-        Adopt(writer, trainer, data);
-    }
-
-    private void Adopt(VersionWriter writer, PolicyTrainer trainer, PolicyTaskData data)
-    {
-        _writer = writer;
-        _trainer = trainer;
-        _data = data;
+        jobs.Forget(RunId, job);
+        var (update, checkpoint) = await job.Result;
+        await SaveAsync(config, checkpoint, update);
+        return update;
     }
 
     // A version exists once its location is stored. If the write fails, the state is the stored one
-    // again, and the model in memory (trained past it) is dropped: the next call reloads the stored
-    // version. Old versions are pruned only after the new one is recorded.
+    // again; the session in memory (trained past it) is at a version the state does not name, so
+    // the next job loads the stored version instead. Old versions are pruned only after the new
+    // one is recorded.
     private async Task SaveAsync(RunConfig config, StoredCheckpoint stored, PolicyUpdate update)
     {
-        try
+        await state.CommitAsync(this, s =>
         {
-            await state.CommitAsync(this, s =>
-            {
-                s.Config = config;
-                s.Version = update.Version;
-                s.Checkpoint = new PolicyCheckpoint(update.Version, stored.Location, stored.Hash);
-                s.LastUpdate = update;
-            });
-        }
-        catch
-        {
-            DropModel();
-            throw;
-        }
+            s.Config = config;
+            s.Version = update.Version;
+            s.Checkpoint = new PolicyCheckpoint(update.Version, stored.Location, stored.Hash);
+            s.LastUpdate = update;
+        });
 
         try
         {
-            store.Prune(RunId, stored, _checkpoints.Keep);
+            await store.PruneAsync(RunId, stored, _checkpoints.Keep);
         }
         catch (IOException e)
         {
             // Old versions left behind cost disk, not correctness; the next version prunes again.
             logger.LogWarning(e, "run {RunId}: pruning old checkpoints failed", RunId);
         }
-    }
-
-    private void DropModel()
-    {
-        _trainer?.Dispose();
-        _writer?.Dispose();
-        _trainer = null;
-        _writer = null;
     }
 }

@@ -48,15 +48,17 @@ public static class UpdateExamples
     /// each split into <paramref name="microBatches"/> for gradient accumulation; returns the mean
     /// NLL, or null when there was nothing to train on.
     /// </summary>
-    public static double? Train(PolicyTrainer trainer, List<PolicyExample> examples, int batchSize, int microBatches, Random random)
+    public static double? Train(PolicyTrainer trainer, List<PolicyExample> examples, int batchSize, int microBatches, Random random, Action<int, int, double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(random);
         var shuffled = examples.OrderBy(_ => random.Next()).ToList();
         var losses = new List<double>();
+        int steps = (shuffled.Count + batchSize - 1) / batchSize;
         for (int start = 0; start < shuffled.Count; start += batchSize)
         {
             losses.Add(trainer.Step(shuffled.Skip(start).Take(batchSize).ToList(), microBatches).Nll);
+            progress?.Invoke(losses.Count, steps, losses[^1]);
         }
 
         return losses.Count == 0 ? null : losses.Average();

@@ -60,7 +60,7 @@ public sealed class VersionWriter : IDisposable
     public static bool IsModelFile(string name) => name is not OptimizerFile and not CheckpointManifest.FileName;
 
     /// <summary>Writes the current weights and <paramref name="trainer"/>'s state into <paramref name="staging"/> and publishes it as <paramref name="version"/>.</summary>
-    public StoredCheckpoint Publish(long version, PolicyTrainer trainer, string staging)
+    public Task<StoredCheckpoint> PublishAsync(long version, PolicyTrainer trainer, string staging)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         HfCheckpoint.Save(Policy.Model, staging, _shardBytes);
@@ -70,7 +70,7 @@ public sealed class VersionWriter : IDisposable
         }
 
         trainer.SaveOptimizer(Path.Combine(staging, OptimizerFile));
-        return _store.Publish(_runId, version, staging);
+        return _store.PublishAsync(_runId, version, staging);
     }
 
     /// <inheritdoc />

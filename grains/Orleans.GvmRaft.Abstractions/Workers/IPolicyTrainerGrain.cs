@@ -18,15 +18,26 @@ public interface IPolicyTrainerGrain : IGrainWithStringKey
     /// </summary>
     Task ValidateAsync(RunConfig config);
 
-    /// <summary>Builds and warms up the policy (version 0) and evaluates it; a repeat returns the current version.</summary>
-    Task<PolicyUpdate> PrepareAsync(RunConfig config);
+    /// <summary>
+    /// Builds and warms up the policy (version 0) and evaluates it, as a background job on this
+    /// trainer's silo: the first call starts the job, and every call returns at once, null while
+    /// the job runs and its result once it is recorded. A repeat after that returns the result.
+    /// A job whose silo died is started again by the next call; one that failed throws its error
+    /// once, and the call after starts it again.
+    /// </summary>
+    Task<PolicyUpdate?> PrepareAsync(RunConfig config);
 
     /// <summary>
     /// Trains on the responses the run's queue holds for <paramref name="iteration"/> and makes
-    /// version <paramref name="iteration"/>; evaluates it when <paramref name="evaluate"/>. A repeat
+    /// version <paramref name="iteration"/>, evaluated when <paramref name="evaluate"/>: a background
+    /// job, polled as <see cref="PrepareAsync"/> is, started from the last stored version. A repeat
     /// for a version already made returns its result without training again.
     /// </summary>
-    Task<PolicyUpdate> UpdateAsync(int iteration, bool evaluate);
+    Task<PolicyUpdate?> UpdateAsync(int iteration, bool evaluate);
+
+    /// <summary>The job in progress or just ended on this trainer, with its progress; null when none.</summary>
+    [AlwaysInterleave]
+    Task<TrainerJob?> GetJobAsync();
 
     /// <summary>The current policy: its version, settings and where its files are.</summary>
     [AlwaysInterleave]

@@ -211,7 +211,12 @@ public sealed partial class TrainingRunGrain
         var config = s.Config!;
         if (!s.Prepared)
         {
-            var prepared = await Trainer.PrepareAsync(config);
+            // The warm-up is a background job of the trainer's silo: each tick looks in on it.
+            if (await Trainer.PrepareAsync(config) is not { } prepared)
+            {
+                return false;
+            }
+
             await CommitAsync(c =>
             {
                 c.Prepared = true;
@@ -236,8 +241,7 @@ public sealed partial class TrainingRunGrain
             case IterationStep.Sample:
                 return await AwaitStageAsync(iteration, RolloutStage.Sample, IterationStep.Update);
             case IterationStep.Update:
-                await FinishIterationAsync(config, iteration);
-                return true;
+                return await FinishIterationAsync(config, iteration);
             default:
                 throw new InvalidOperationException($"run '{RunId}': unknown step {s.Step}.");
         }

@@ -7,13 +7,18 @@ namespace Orleans.GvmRaft.Runs;
 /// <summary>The end of an iteration: the update, the prompt index, and the iteration's summary in the run's history.</summary>
 public sealed partial class TrainingRunGrain
 {
-    private async Task FinishIterationAsync(RunConfig config, int iteration)
+    // False while the trainer's update job runs: the next tick looks in on it again.
+    private async Task<bool> FinishIterationAsync(RunConfig config, int iteration)
     {
         var estimate = await Queue.GetProgressAsync(iteration, RolloutStage.Estimate);
         var sample = await Queue.GetProgressAsync(iteration, RolloutStage.Sample);
         bool evaluate = iteration % config.EvalEvery == 0
             || config.IsComplete(iteration, state.State.Samples + estimate.Attempts + sample.Attempts);
-        var update = await Trainer.UpdateAsync(iteration, evaluate);
+        if (await Trainer.UpdateAsync(iteration, evaluate) is not { } update)
+        {
+            return false;
+        }
+
         await IndexAsync(iteration, state.State.Batch!, state.State.LastAllocation!);
 
         var plan = state.State.LastAllocation!;
@@ -50,6 +55,7 @@ public sealed partial class TrainingRunGrain
             c.RoundSamples = null;
         });
         ReportIterationFinished();
+        return true;
     }
 
     // The run's index for `gvm prompts top`, from the queue's records of the iteration (a prompt

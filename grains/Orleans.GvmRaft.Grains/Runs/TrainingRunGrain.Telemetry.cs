@@ -39,7 +39,9 @@ public sealed partial class TrainingRunGrain
     {
         var now = clock.GetUtcNow();
         var s = state.State;
-        if (_phase is { } seen && seen.Finished == s.FinishedIterations && seen.Step == s.Step)
+
+        // The warm-up is no iteration phase: the first one begins when the warm-up's result is in.
+        if (!s.Prepared || (_phase is { } seen && seen.Finished == s.FinishedIterations && seen.Step == s.Step))
         {
             return;
         }

@@ -25,7 +25,7 @@ public sealed class ExternalTrainerGrain(
     }
 
     /// <inheritdoc />
-    public async Task<PolicyUpdate> PrepareAsync(RunConfig config)
+    public async Task<PolicyUpdate?> PrepareAsync(RunConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -44,7 +44,7 @@ public sealed class ExternalTrainerGrain(
     }
 
     /// <inheritdoc />
-    public async Task<PolicyUpdate> UpdateAsync(int iteration, bool evaluate)
+    public async Task<PolicyUpdate?> UpdateAsync(int iteration, bool evaluate)
     {
         var current = state.State.LastUpdate ?? throw new InvalidOperationException($"run '{RunId}': the policy was never prepared.");
         if (current.Version == iteration)
@@ -62,6 +62,9 @@ public sealed class ExternalTrainerGrain(
         await state.CommitAsync(this, s => s.LastUpdate = update);
         return update;
     }
+
+    /// <inheritdoc />
+    public Task<TrainerJob?> GetJobAsync() => Task.FromResult<TrainerJob?>(null);
 
     /// <inheritdoc />
     public Task<PolicyRelease> GetPolicyAsync()

@@ -23,10 +23,10 @@ public sealed class BlobCheckpointStoreTests : IClassFixture<AzuriteServer>, IDi
     }
 
     [Fact]
-    public void AVersionIsUploadedWholeDownloadedOnceCheckedAndAFlippedByteIsRefused()
+    public async Task AVersionIsUploadedWholeDownloadedOnceCheckedAndAFlippedByteIsRefused()
     {
         var store = new BlobCheckpointStore(_container, _cache);
-        var stored = Publish(store, "run/b", 2, seed: 3);
+        var stored = await PublishAsync(store, "run/b", 2, seed: 3);
 
         // Azure's own client sees the version's blobs, manifest included.
         var names = _container.GetBlobs().Select(b => b.Name).ToList();
@@ -34,9 +34,9 @@ public sealed class BlobCheckpointStoreTests : IClassFixture<AzuriteServer>, IDi
             [$"{stored.Location}/config.json", $"{stored.Location}/manifest.json", $"{stored.Location}/model.safetensors"],
             names.Order(StringComparer.Ordinal));
 
-        string folder = store.Open(stored);
+        string folder = await store.OpenAsync(stored);
         byte[] weights = File.ReadAllBytes(Path.Combine(folder, "model.safetensors"));
-        Assert.Equal(weights[100..164], store.Read(stored.Location, "model.safetensors", 100, 64));
+        Assert.Equal(weights[100..164], await store.ReadAsync(stored.Location, "model.safetensors", 100, 64));
         using (var loaded = HfCheckpoint.Load(folder))
         using (var original = TinyModels.Create(TinyModels.Llama(tied: false), seed: 3))
         {
@@ -47,20 +47,25 @@ public sealed class BlobCheckpointStoreTests : IClassFixture<AzuriteServer>, IDi
         weights[^1] ^= 0x01;
         _container.GetBlobClient($"{stored.Location}/model.safetensors").Upload(new BinaryData(weights), overwrite: true);
         var fresh = new BlobCheckpointStore(_container, _cache + "-fresh");
-        var e = Assert.Throws<CorruptCheckpointException>(() => fresh.Open(stored));
+        var e = await Assert.ThrowsAsync<CorruptCheckpointException>(() => fresh.OpenAsync(stored));
         Assert.Contains("model.safetensors", e.Message);
     }
 
     [Fact]
-    public void PruningDeletesTheBlobsOfOldVersions()
+    public async Task PruningDeletesTheBlobsOfOldVersions()
     {
         var store = new BlobCheckpointStore(_container, _cache);
-        var versions = Enumerable.Range(0, 3).Select(v => Publish(store, "r", v, seed: v + 1)).ToList();
-        store.Prune("r", versions[2], keep: 2);
+        var versions = new List<StoredCheckpoint>();
+        for (int v = 0; v < 3; v++)
+        {
+            versions.Add(await PublishAsync(store, "r", v, seed: v + 1));
+        }
+
+        await store.PruneAsync("r", versions[2], keep: 2);
 
         var left = _container.GetBlobs().Select(b => b.Name.Split('/')[1]).Distinct().Order(StringComparer.Ordinal);
         Assert.Equal([Path.GetFileName(versions[1].Location), Path.GetFileName(versions[2].Location)], left);
-        Assert.Throws<CorruptCheckpointException>(() => new BlobCheckpointStore(_container, _cache + "-other").Open(versions[0]));
+        await Assert.ThrowsAsync<CorruptCheckpointException>(() => new BlobCheckpointStore(_container, _cache + "-other").OpenAsync(versions[0]));
     }
 
     [Fact]
@@ -102,11 +107,11 @@ public sealed class BlobCheckpointStoreTests : IClassFixture<AzuriteServer>, IDi
         }
     }
 
-    private static StoredCheckpoint Publish(BlobCheckpointStore store, string runId, long version, long seed)
+    private static async Task<StoredCheckpoint> PublishAsync(BlobCheckpointStore store, string runId, long version, long seed)
     {
         using var model = TinyModels.Create(TinyModels.Llama(tied: false), seed);
         string staging = store.CreateStaging(runId, version);
         HfCheckpoint.Save(model, staging);
-        return store.Publish(runId, version, staging);
+        return await store.PublishAsync(runId, version, staging);
     }
 }

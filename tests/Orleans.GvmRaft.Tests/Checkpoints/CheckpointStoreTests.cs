@@ -9,43 +9,48 @@ public sealed class CheckpointStoreTests : IDisposable
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"gvm-store-{Guid.NewGuid():N}");
 
     [Fact]
-    public void APublishedVersionOpensWithItsHashAndAFlippedByteIsRefusedNamingTheFile()
+    public async Task APublishedVersionOpensWithItsHashAndAFlippedByteIsRefusedNamingTheFile()
     {
         var store = new DirectoryCheckpointStore(_root);
-        var stored = PublishTiny(store, "run/a", 3);
-        string folder = store.Open(stored);
+        var stored = await PublishTinyAsync(store, "run/a", 3);
+        string folder = await store.OpenAsync(stored);
         Assert.True(File.Exists(Path.Combine(folder, "model.safetensors")));
         Assert.Equal(
             ["config.json", "model.safetensors"],
-            store.Files(stored.Location).Select(f => f.Name).Order(StringComparer.Ordinal));
+            (await store.FilesAsync(stored.Location)).Select(f => f.Name).Order(StringComparer.Ordinal));
 
         // One byte of the weights changed: the manifest's hash still matches, the file's does not.
         string weights = Path.Combine(folder, "model.safetensors");
         byte[] bytes = File.ReadAllBytes(weights);
         bytes[^1] ^= 0x01;
         File.WriteAllBytes(weights, bytes);
-        var e = Assert.Throws<CorruptCheckpointException>(() => store.Open(stored));
+        var e = await Assert.ThrowsAsync<CorruptCheckpointException>(() => store.OpenAsync(stored));
         Assert.Contains("model.safetensors", e.Message);
         Assert.Contains("SHA-256", e.Message);
 
         // Another hash than recorded: the manifest itself is refused.
-        Assert.Throws<CorruptCheckpointException>(() => store.Open(stored with { Hash = new string('0', 64) }));
+        await Assert.ThrowsAsync<CorruptCheckpointException>(() => store.OpenAsync(stored with { Hash = new string('0', 64) }));
     }
 
     [Fact]
-    public void PruningKeepsTheNewestVersionsAndDropsLeftovers()
+    public async Task PruningKeepsTheNewestVersionsAndDropsLeftovers()
     {
         var store = new DirectoryCheckpointStore(_root);
-        var published = Enumerable.Range(0, 4).Select(v => PublishTiny(store, "r", v)).ToList();
-        var orphan = PublishTiny(store, "r", 3); // a retried version 3 whose first attempt was never recorded
+        var published = new List<StoredCheckpoint>();
+        for (int v = 0; v < 4; v++)
+        {
+            published.Add(await PublishTinyAsync(store, "r", v));
+        }
+
+        var orphan = await PublishTinyAsync(store, "r", 3); // a retried version 3 whose first attempt was never recorded
         store.CreateStaging("r", 4);
-        store.Prune("r", published[3], keep: 2);
+        await store.PruneAsync("r", published[3], keep: 2);
 
         Assert.Equal(
             [Path.GetFileName(published[2].Location), Path.GetFileName(published[3].Location)],
             Directory.GetDirectories(Path.Combine(_root, "r")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.NotNull(store.Open(published[2]));
-        Assert.Throws<CorruptCheckpointException>(() => store.Open(orphan));
+        Assert.NotNull(await store.OpenAsync(published[2]));
+        await Assert.ThrowsAsync<CorruptCheckpointException>(() => store.OpenAsync(orphan));
     }
 
     [Fact]
@@ -82,11 +87,11 @@ public sealed class CheckpointStoreTests : IDisposable
         }
     }
 
-    private static StoredCheckpoint PublishTiny(DirectoryCheckpointStore store, string runId, long version)
+    private static async Task<StoredCheckpoint> PublishTinyAsync(DirectoryCheckpointStore store, string runId, long version)
     {
         using var model = TinyModels.Create(TinyModels.Llama(tied: false), seed: version + 1);
         string staging = store.CreateStaging(runId, version);
         HfCheckpoint.Save(model, staging);
-        return store.Publish(runId, version, staging);
+        return await store.PublishAsync(runId, version, staging);
     }
 }

@@ -5,6 +5,7 @@ using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.PromptSets;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
+using Orleans.GvmRaft.Tests.Workers;
 using Orleans.GvmRaft.Workers;
 
 namespace Orleans.GvmRaft.Tests.Commit;
@@ -154,10 +155,10 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
     {
         string runId = $"commit-{Guid.NewGuid():N}";
         var trainer = PolicyTrainers.For(fixture.Client, runId, new PolicySettings(Preset: PolicySettings.External));
-        await trainer.PrepareAsync(new RunConfig(Policy: new PolicySettings(Preset: PolicySettings.External)));
-        await FailNextWriteAsync(trainer, () => trainer.UpdateAsync(1, evaluate: false));
+        await trainer.PrepareUntilDoneAsync(new RunConfig(Policy: new PolicySettings(Preset: PolicySettings.External)));
+        await FailNextWriteAsync(trainer, () => trainer.UpdateUntilDoneAsync(1, evaluate: false));
         Assert.Equal(0, (await trainer.GetPolicyAsync()).Version);
-        Assert.Equal(1, (await trainer.UpdateAsync(1, evaluate: false)).Version);
+        Assert.Equal(1, (await trainer.UpdateUntilDoneAsync(1, evaluate: false)).Version);
     }
 
     [Fact]
@@ -170,15 +171,15 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
         var v0 = await failing.GetPolicyAsync();
         Assert.Equal(v0.Checkpoint!.Hash, (await plain.GetPolicyAsync()).Checkpoint!.Hash);
 
-        await FailNextWriteAsync(failing, () => failing.UpdateAsync(1, evaluate: false));
+        await FailNextWriteAsync(failing, () => failing.UpdateUntilDoneAsync(1, evaluate: false));
         var shown = await failing.GetPolicyAsync();
         Assert.Equal(0, shown.Version);
         Assert.Equal(v0.Checkpoint, shown.Checkpoint);
 
         // The retry trains version 1 from the stored version 0, not from the model the failed
         // call had already trained, and stores it: a new activation reads version 1.
-        Assert.Equal(1, (await failing.UpdateAsync(1, evaluate: false)).Version);
-        await plain.UpdateAsync(1, evaluate: false);
+        Assert.Equal(1, (await failing.UpdateUntilDoneAsync(1, evaluate: false)).Version);
+        await plain.UpdateUntilDoneAsync(1, evaluate: false);
         var retried = await failing.GetPolicyAsync();
         Assert.NotEqual(v0.Checkpoint.Hash, retried.Checkpoint!.Hash);
         Assert.Equal((await plain.GetPolicyAsync()).Checkpoint!.Hash, retried.Checkpoint.Hash);
@@ -212,7 +213,7 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
         var (queue, items) = await QueueAsync(2);
         string runId = items[0].RunId;
         var trainer = PolicyTrainers.For(fixture.Client, runId, config.PolicyOrDefault);
-        await trainer.PrepareAsync(config);
+        await trainer.PrepareUntilDoneAsync(config);
         await queue.EnqueueAsync(items);
         await queue.ClaimAsync("w", 10);
         await queue.CompleteManyAsync("w", [.. items.Select(item => new ItemResults(

@@ -10,6 +10,7 @@ using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
 using Orleans.GvmRaft.Tests.Commit;
 using Orleans.GvmRaft.Tests.Policy;
+using Orleans.GvmRaft.Tests.Workers;
 using Orleans.GvmRaft.Workers;
 using Orleans.Serialization;
 
@@ -162,7 +163,7 @@ public sealed class ModelRunTests(ClusterFixture fixture)
         string runId = $"corrupt-{Guid.NewGuid():N}";
         var config = await ArithmeticConfigAsync(runId);
         var trainer = PolicyTrainers.Model(fixture.Client, runId);
-        await trainer.PrepareAsync(config);
+        await trainer.PrepareUntilDoneAsync(config);
         var release = await trainer.GetPolicyAsync();
         string weights = Path.Combine(fixture.CheckpointDirectory, release.Checkpoint!.Location, "model.safetensors");
         byte[] bytes = File.ReadAllBytes(weights);
@@ -187,12 +188,12 @@ public sealed class ModelRunTests(ClusterFixture fixture)
         // for byte, optimiser state included, which they would not be had the moments restarted.
         var straight = await TrainerWithResponsesAsync($"resume-a-{Guid.NewGuid():N}");
         var restarted = await TrainerWithResponsesAsync($"resume-b-{Guid.NewGuid():N}");
-        await straight.UpdateAsync(1, evaluate: false);
-        await restarted.UpdateAsync(1, evaluate: false);
+        await straight.UpdateUntilDoneAsync(1, evaluate: false);
+        await restarted.UpdateUntilDoneAsync(1, evaluate: false);
         await fixture.Cluster.DeactivateAsync(restarted);
         await fixture.Cluster.WaitForDeactivationAsync(restarted);
-        await straight.UpdateAsync(2, evaluate: false);
-        await restarted.UpdateAsync(2, evaluate: false);
+        await straight.UpdateUntilDoneAsync(2, evaluate: false);
+        await restarted.UpdateUntilDoneAsync(2, evaluate: false);
 
         var a = (await straight.GetPolicyAsync()).Checkpoint!;
         var b = (await restarted.GetPolicyAsync()).Checkpoint!;
@@ -210,9 +211,9 @@ public sealed class ModelRunTests(ClusterFixture fixture)
         // to the store, the state keeps where.
         string arithmeticRun = $"size-a-{Guid.NewGuid():N}", qwenRun = $"size-q-{Guid.NewGuid():N}";
         var arithmetic = PolicyTrainers.Model(fixture.Client, arithmeticRun);
-        await arithmetic.PrepareAsync(new RunConfig(Policy: new PolicySettings(WarmupSteps: 1, WarmupExamples: 4, EvalPrompts: 2)));
+        await arithmetic.PrepareUntilDoneAsync(new RunConfig(Policy: new PolicySettings(WarmupSteps: 1, WarmupExamples: 4, EvalPrompts: 2)));
         var qwen = PolicyTrainers.Model(fixture.Client, qwenRun);
-        await qwen.PrepareAsync(new RunConfig(Policy: Qwen with { Model = TestTokenizers.CopyQwen2Tiny(TempFolder()) }));
+        await qwen.PrepareUntilDoneAsync(new RunConfig(Policy: Qwen with { Model = TestTokenizers.CopyQwen2Tiny(TempFolder()) }));
 
         long arithmeticWeights = (await arithmetic.GetCheckpointFilesAsync()).Single(f => f.Name == "model.safetensors").Bytes;
         long qwenWeights = (await qwen.GetCheckpointFilesAsync()).Single(f => f.Name == "model.safetensors").Bytes;
@@ -256,7 +257,7 @@ public sealed class ModelRunTests(ClusterFixture fixture)
         var prompts = Enumerable.Range(0, 2).Select(i => new PromptDefinition($"{runId}-p{i}", "1+1=", "2", VerifierKinds.Exact)).ToList();
         await new PromptImporter(fixture.Client).ImportAsync(prompts);
         var trainer = PolicyTrainers.Model(fixture.Client, runId);
-        await trainer.PrepareAsync(new RunConfig(Policy: new PolicySettings(Seed: 9, WarmupSteps: 3, WarmupExamples: 8, EvalPrompts: 2, MiniBatch: 2)));
+        await trainer.PrepareUntilDoneAsync(new RunConfig(Policy: new PolicySettings(Seed: 9, WarmupSteps: 3, WarmupExamples: 8, EvalPrompts: 2, MiniBatch: 2)));
         var queue = fixture.Client.GetGrain<IRolloutQueueGrain>(runId);
         for (int iteration = 1; iteration <= 2; iteration++)
         {

@@ -1,0 +1,270 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.GvmRaft.Policy.Checkpoints;
+using Orleans.GvmRaft.Policy.Training;
+using Orleans.GvmRaft.Rollouts;
+using Orleans.GvmRaft.Runs;
+using Orleans.GvmRaft.Worker.Checkpoints;
+using Orleans.GvmRaft.Worker.Policies;
+using Orleans.GvmRaft.Worker.Presets;
+using Orleans.GvmRaft.Workers;
+
+namespace Orleans.GvmRaft.Worker.Training;
+
+/// <summary>
+/// The trainer silo's background jobs: warm-ups and updates, each on a thread of its own, outside
+/// any grain turn (they take seconds to hours). A trainer grain starts its run's job here and
+/// collects the result at a later call; this service holds the job and, between jobs, the run's
+/// model (<see cref="TrainerSession"/>). When the silo stops, running jobs stop at their next
+/// optimiser step; their trainer grains start them again wherever they are next activated.
+/// </summary>
+public sealed class TrainerJobs(
+    ICheckpointStore store,
+    IOptions<CheckpointOptions> checkpointOptions,
+    WarmupCache warmups,
+    ILocalSiloDetails silo,
+    TimeProvider clock,
+    ILogger<TrainerJobs> logger) : IHostedService, IDisposable
+{
+    private readonly CheckpointOptions _checkpoints = checkpointOptions.Value;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<string, RunningJob> _jobs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TrainerSession> _sessions = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
+
+    /// <summary>The job of <paramref name="runId"/> on this silo, running or ended and not yet collected.</summary>
+    public RunningJob? Find(string runId)
+    {
+        lock (_jobs)
+        {
+            return _jobs.GetValueOrDefault(runId);
+        }
+    }
+
+    /// <summary>Forgets <paramref name="job"/> once its grain has collected its result.</summary>
+    public void Forget(string runId, RunningJob job)
+    {
+        lock (_jobs)
+        {
+            if (_jobs.TryGetValue(runId, out var held) && held == job)
+            {
+                _jobs.Remove(runId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gives back the run's model (its trainer grain is going away); a job still running gives it
+    /// back when it ends.
+    /// </summary>
+    public void Release(string runId)
+    {
+        lock (_jobs)
+        {
+            if (_jobs.TryGetValue(runId, out var job) && !job.Result.IsCompleted)
+            {
+                _released.Add(runId);
+                return;
+            }
+
+            if (_sessions.Remove(runId, out var session))
+            {
+                session.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Starts the job that builds <paramref name="settings"/>' policy, warms it up and stores version 0.</summary>
+    public RunningJob StartWarmUp(string runId, PolicySettings settings, PolicyTaskData data) =>
+        Start(runId, TrainerJob.WarmUp, 0, job => WarmUp(runId, settings, data, job));
+
+    /// <summary>
+    /// Starts the job that trains version <paramref name="from"/> on <paramref name="responses"/> and
+    /// stores version <paramref name="iteration"/>.
+    /// </summary>
+    public RunningJob StartUpdate(string runId, RunConfig config, PolicyCheckpoint from, PolicyTaskData data, RolloutResponses[] responses, int iteration, bool evaluate) =>
+        Start(runId, TrainerJob.Update, iteration, job => Update(runId, config, from, data, responses, iteration, evaluate, job));
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        Task[] running;
+        lock (_jobs)
+        {
+            running = [.. _jobs.Values.Select(j => j.Result)];
+        }
+
+        await Task.WhenAll(running).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (_jobs)
+        {
+            foreach (var session in _sessions.Values)
+            {
+                session.Dispose();
+            }
+
+            _sessions.Clear();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _stopping.Dispose();
+
+    private RunningJob Start(string runId, string kind, long version, Func<RunningJob, Task<(PolicyUpdate, StoredCheckpoint)>> body)
+    {
+        var job = new RunningJob(kind, version, silo.Name, clock.GetUtcNow());
+        lock (_jobs)
+        {
+            if (_jobs.TryGetValue(runId, out var other) && !other.Result.IsCompleted)
+            {
+                throw new InvalidOperationException($"run '{runId}': a {other.Kind} job for version {other.Version} is still running.");
+            }
+
+            // The thread pool, never the calling grain's scheduler (Task.Run ignores the current one).
+            job.Result = Task.Run(() => body(job));
+            _jobs[runId] = job;
+            _released.Remove(runId);
+        }
+
+        logger.LogInformation("run {RunId}: {Kind} job for version {Version} started", runId, kind, version);
+        return job;
+    }
+
+    private async Task<(PolicyUpdate, StoredCheckpoint)> WarmUp(string runId, PolicySettings settings, PolicyTaskData data, RunningJob job)
+    {
+        Keep(runId, null);
+        string staging = store.CreateStaging(runId, 0);
+        var writer = new VersionWriter(store, runId, _checkpoints.ShardBytes, LoadedPolicy.Open(VersionWriter.Source(settings, staging), settings, training: true));
+        PolicyTrainer? trainer = null;
+        try
+        {
+            var policy = writer.Policy;
+            if (data.WarmupSteps > 0)
+            {
+                // The arithmetic warm-up is the same for every run of one seed: kept, it is trained once.
+                string? key = settings.Preset == PolicySettings.Arithmetic && settings.Model is null ? WarmupCache.KeyOf(settings) : null;
+                double? kept = key is null ? null : warmups.TryRestore(key, policy.Model);
+                double nll = kept ?? SupervisedWarmup.Run(
+                    policy.Model,
+                    policy.Tokenizer,
+                    [.. data.Warmup.Select(e => (policy.Formatter.Format(e.Prompt), e.Answer))],
+                    data.WarmupSteps,
+                    data.WarmupBatch,
+                    new TrainingOptions(LearningRate: data.WarmupLearningRate),
+                    settings.Seed,
+                    Progress(job));
+                if (key is not null && kept is null)
+                {
+                    warmups.Store(key, policy.Model, nll);
+                }
+
+                job.Progress(data.WarmupSteps, data.WarmupSteps, nll);
+                logger.LogInformation("run {RunId}: warm-up NLL {Nll:F3}{Kept}", runId, nll, kept is null ? "" : " (kept from an earlier run)");
+            }
+
+            trainer = new PolicyTrainer(policy.Model, Options(settings));
+            double? accuracy = Evaluate(policy, data);
+            var checkpoint = await writer.PublishAsync(0, trainer, staging);
+            logger.LogInformation("run {RunId}: version 0 stored at {Location}, held-out accuracy {Accuracy:P1}", runId, checkpoint.Location, accuracy);
+            Keep(runId, new TrainerSession(writer, trainer, data, 0));
+            return (new PolicyUpdate(0, 0, null, accuracy), checkpoint);
+        }
+        catch
+        {
+            trainer?.Dispose();
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<(PolicyUpdate, StoredCheckpoint)> Update(
+        string runId, RunConfig config, PolicyCheckpoint from, PolicyTaskData data, RolloutResponses[] responses, int iteration, bool evaluate, RunningJob job)
+    {
+        var settings = config.PolicyOrDefault;
+        var session = Take(runId);
+        if (session?.Version != from.Version)
+        {
+            session?.Dispose();
+            session = await LoadAsync(runId, settings, from, data);
+        }
+
+        try
+        {
+            var examples = UpdateExamples.Build(config.Algorithm, responses, settings.PromptMeanUpdate);
+            double? loss = UpdateExamples.Train(session.Trainer, examples, settings.MiniBatch, settings.GradientAccumulation, new Random(HashCode.Combine(settings.Seed, iteration)), Progress(job));
+            double? accuracy = evaluate ? Evaluate(session.Writer.Policy, session.Data) : null;
+            var checkpoint = await session.Writer.PublishAsync(iteration, session.Trainer, store.CreateStaging(runId, iteration));
+            session.Version = iteration;
+            Keep(runId, session);
+            return (new PolicyUpdate(iteration, examples.Count, loss, accuracy), checkpoint);
+        }
+        catch
+        {
+            // Trained past the stored version, or half-way: the next job starts from the store.
+            session.Dispose();
+            throw;
+        }
+    }
+
+    // The model and the optimiser come back from a stored version, its files checked against the recorded hash.
+    private async Task<TrainerSession> LoadAsync(string runId, PolicySettings settings, PolicyCheckpoint from, PolicyTaskData data)
+    {
+        string folder = await store.OpenAsync(new StoredCheckpoint(from.Location, from.Hash));
+        var writer = new VersionWriter(store, runId, _checkpoints.ShardBytes, LoadedPolicy.Open(folder, settings, training: true));
+        var trainer = new PolicyTrainer(writer.Policy.Model, Options(settings));
+        trainer.LoadOptimizer(Path.Combine(folder, VersionWriter.OptimizerFile));
+        logger.LogInformation("run {RunId}: loaded the trainer from version {Version} ({Location})", runId, from.Version, from.Location);
+        return new TrainerSession(writer, trainer, data, from.Version);
+    }
+
+    // Each optimiser step reports itself, and a stopping silo ends the job there.
+    private Action<int, int, double> Progress(RunningJob job) => (step, steps, loss) =>
+    {
+        job.Progress(step, steps, loss);
+        _stopping.Token.ThrowIfCancellationRequested();
+    };
+
+    private TrainerSession? Take(string runId)
+    {
+        lock (_jobs)
+        {
+            return _sessions.Remove(runId, out var session) ? session : null;
+        }
+    }
+
+    // Holds the run's session between jobs, unless its grain went away while the job ran.
+    private void Keep(string runId, TrainerSession? session)
+    {
+        lock (_jobs)
+        {
+            if (_sessions.Remove(runId, out var old) && old != session)
+            {
+                old.Dispose();
+            }
+
+            if (session is null)
+            {
+                return;
+            }
+
+            if (_released.Remove(runId) || _stopping.IsCancellationRequested)
+            {
+                session.Dispose();
+                return;
+            }
+
+            _sessions[runId] = session;
+        }
+    }
+
+    private static TrainingOptions Options(PolicySettings settings) => new(LearningRate: settings.LearningRate, MaxGradNorm: 1.0);
+
+    private static double? Evaluate(LoadedPolicy policy, PolicyTaskData data) =>
+        data.Eval.Count == 0
+            ? null
+            : GreedyEvaluation.Accuracy(policy.Model, policy.Tokenizer, [.. data.Eval.Select(p => p with { Prompt = policy.Formatter.Format(p.Prompt) })], policy.Settings.MaxNewTokens, policy.StopIds);
+}
