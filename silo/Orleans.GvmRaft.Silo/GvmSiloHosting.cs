@@ -82,10 +82,20 @@ public static class GvmSiloHosting
         return silo;
     }
 
-    /// <summary>The silo's metadata: <c>Orleans:Metadata:*</c> from configuration, and the role when given.</summary>
+    /// <summary>
+    /// The silo's metadata: <c>Orleans:Metadata:*</c> from configuration, and the role when given.
+    /// A worker silo's role is narrowed by <c>Gvm:Worker:Role</c> (<c>rollout</c> or <c>trainer</c>;
+    /// a value that is neither is refused when the worker's options are validated).
+    /// </summary>
     public static Dictionary<string, string> SiloMetadata(IConfiguration configuration, string? role)
     {
+        ArgumentNullException.ThrowIfNull(configuration);
         var metadata = configuration.GetSection("Orleans:Metadata").Get<Dictionary<string, string>>() ?? [];
+        if (role == WorkerRole.Worker)
+        {
+            role = WorkerRole.OfSetting(configuration["Gvm:Worker:Role"]) ?? role;
+        }
+
         if (role is not null)
         {
             metadata[WorkerRole.MetadataKey] = role;

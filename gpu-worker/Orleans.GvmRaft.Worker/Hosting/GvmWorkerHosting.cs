@@ -7,6 +7,7 @@ using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Worker.Checkpoints;
 using Orleans.GvmRaft.Worker.Rollouts;
 using Orleans.GvmRaft.Worker.Training;
+using Orleans.GvmRaft.Workers;
 
 namespace Orleans.GvmRaft.Worker.Hosting;
 
@@ -14,8 +15,10 @@ namespace Orleans.GvmRaft.Worker.Hosting;
 public static class GvmWorkerHosting
 {
     /// <summary>
-    /// Adds the worker services. The silo must also declare the worker role in its metadata
-    /// (<c>AddGvmSilo(role: WorkerRole.Worker)</c>), or no worker grain is placed on it.
+    /// Adds the worker services: the trainers' job service, and the rollout workers unless
+    /// <c>Gvm:Worker:Role</c> is <c>trainer</c>. The silo must also declare the worker role in its
+    /// metadata (<c>AddGvmSilo(role: WorkerRole.Worker)</c>, narrowed by the same setting), or no
+    /// trainer is placed on it.
     /// </summary>
     public static ISiloBuilder AddGvmWorker(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -27,9 +30,11 @@ public static class GvmWorkerHosting
         silo.Services.AddSingleton<TrainerJobs>();
         silo.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<TrainerJobs>());
 
-        // One rollout worker per device named, else one on the device each run names.
-        string[] devices = configuration.GetSection(WorkerOptions.SectionName).Get<WorkerOptions>()?.Devices ?? [];
-        string?[] slots = devices.Length == 0 ? new string?[] { null } : devices;
+        // One rollout worker per device named, else one on the device each run names; none on a
+        // trainer-only silo.
+        var options = configuration.GetSection(WorkerOptions.SectionName).Get<WorkerOptions>() ?? new WorkerOptions();
+        string[] devices = options.Devices;
+        string?[] slots = !WorkerRole.RollsOut(WorkerRole.OfSetting(options.Role)) ? [] : devices.Length == 0 ? new string?[] { null } : devices;
         for (int i = 0; i < slots.Length; i++)
         {
             string? device = slots[i];

@@ -9,6 +9,13 @@ public sealed class WorkerOptions : IValidatableOptions
     public static string SectionName => "Gvm:Worker";
 
     /// <summary>
+    /// What this worker silo does: <c>both</c> (the default) runs rollout workers and hosts
+    /// trainers, <c>rollout</c> only the first, <c>trainer</c> only the second. It becomes the
+    /// silo's <c>gvm.role</c> metadata (<see cref="Workers.WorkerRole"/>), which placement reads.
+    /// </summary>
+    public string Role { get; set; } = "both";
+
+    /// <summary>
     /// Work items claimed at once. Their responses are sampled in shared batches, so larger claims
     /// batch better; smaller ones share an iteration among more workers.
     /// </summary>
@@ -42,6 +49,11 @@ public sealed class WorkerOptions : IValidatableOptions
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {
+        if (Workers.WorkerRole.OfSetting(Role) is null)
+        {
+            yield return $"{SectionName}:Role must be one of {string.Join(", ", Workers.WorkerRole.Settings)} (got '{Role}').";
+        }
+
         if (ClaimSize is < 1 or > 4096)
         {
             yield return $"{SectionName}:ClaimSize must be between 1 and 4096 (got {ClaimSize}).";

@@ -13,7 +13,7 @@ public sealed class ControlPlacementFilterDirector(ISiloMetadataCache metadata) 
     {
         var candidates = silos.ToList();
         var control = candidates.Where(silo => !(metadata.GetSiloMetadata(silo).Metadata.TryGetValue(WorkerRole.MetadataKey, out string? role)
-            && role == WorkerRole.Worker)).ToList();
+            && WorkerRole.IsWorker(role))).ToList();
         return control.Count > 0 ? control : candidates;
     }
 }

@@ -2,6 +2,6 @@ using Orleans.Placement;
 
 namespace Orleans.GvmRaft.Placement;
 
-/// <summary>Places a grain only on silos whose metadata declares the worker role (<see cref="Workers.WorkerRole"/>).</summary>
+/// <summary>Places a grain only on worker silos that train (<see cref="Workers.WorkerRole.Trains"/>): the trainers.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
 public sealed class WorkerPlacementFilterAttribute() : PlacementFilterAttribute(new WorkerPlacementFilterStrategy());

@@ -5,11 +5,11 @@ using Orleans.Runtime.Placement;
 
 namespace Orleans.GvmRaft.Placement;
 
-/// <summary>Keeps the candidate silos whose metadata says <c>gvm.role = worker</c>.</summary>
+/// <summary>Keeps the candidate silos that train: <c>gvm.role</c> is <c>worker</c> (both roles) or <c>trainer</c>.</summary>
 public sealed class WorkerPlacementFilterDirector(ISiloMetadataCache metadata) : IPlacementFilterDirector
 {
     /// <inheritdoc />
     public IEnumerable<SiloAddress> Filter(PlacementFilterStrategy filterStrategy, PlacementTarget target, IEnumerable<SiloAddress> silos) =>
         silos.Where(silo => metadata.GetSiloMetadata(silo).Metadata.TryGetValue(WorkerRole.MetadataKey, out string? role)
-            && role == WorkerRole.Worker);
+            && WorkerRole.Trains(role));
 }

@@ -89,7 +89,7 @@ public sealed partial class DockerfileTests
         Assert.Equal("1654", uid);
         var manifests = Manifests.Load();
         var pods = manifests.All<V1Deployment>().Select(d => d.Spec.Template.Spec).Concat(manifests.All<V1Job>().Select(j => j.Spec.Template.Spec)).ToList();
-        Assert.Equal(3, pods.Count);
+        Assert.Equal(4, pods.Count);
         foreach (var pod in pods)
         {
             Assert.Equal(long.Parse(uid, CultureInfo.InvariantCulture), pod.SecurityContext.RunAsUser);

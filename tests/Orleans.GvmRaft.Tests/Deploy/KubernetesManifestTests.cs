@@ -20,7 +20,7 @@ namespace Orleans.GvmRaft.Tests.Deploy;
 /// </summary>
 public sealed class KubernetesManifestTests
 {
-    private static readonly string[] SiloDeployments = ["gvm-silo", "gvm-worker"];
+    private static readonly string[] SiloDeployments = ["gvm-silo", "gvm-worker", "gvm-trainer"];
     private readonly Manifests _manifests = Manifests.Load();
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class KubernetesManifestTests
     {
         var kinds = _manifests.Objects.Select(o => o.Object.GetType().Name).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            ["ScaledObject", "V1ConfigMap", "V1ConfigMap", "V1Deployment", "V1Deployment", "V1Job", "V1Namespace", "V1PersistentVolumeClaim",
+            ["ScaledObject", "V1ConfigMap", "V1ConfigMap", "V1Deployment", "V1Deployment", "V1Deployment", "V1Job", "V1Namespace", "V1PersistentVolumeClaim",
              "V1PodDisruptionBudget", "V1Role", "V1RoleBinding", "V1Service", "V1ServiceAccount"],
             kinds);
         Assert.All(_manifests.Objects, o => Assert.False(string.IsNullOrEmpty(((IMetadata<V1ObjectMeta>)o.Object).Metadata.Name), o.File));
@@ -67,7 +67,7 @@ public sealed class KubernetesManifestTests
         {
             var container = Assert.Single(_manifests.Deployment(name).Spec.Template.Spec.Containers);
             var environment = Mounted(_manifests.Environment(container), container, ca);
-            Assert.Empty(SiloSettings.Problems(environment, worker: name == "gvm-worker"));
+            Assert.Empty(SiloSettings.Problems(environment, worker: name != "gvm-silo"));
         }
     }
 
@@ -236,7 +236,8 @@ public sealed class KubernetesManifestTests
         var pod = _manifests.Deployment("gvm-worker").Spec.Template;
         var container = Assert.Single(pod.Spec.Containers);
         Assert.Equal("gvm-worker", container.Image);
-        Assert.Equal(GvmRaft.Workers.WorkerRole.Worker, pod.Metadata.Labels[GvmRaft.Workers.WorkerRole.MetadataKey]);
+        Assert.Equal(GvmRaft.Workers.WorkerRole.Rollout, pod.Metadata.Labels[GvmRaft.Workers.WorkerRole.MetadataKey]);
+        Assert.Equal(GvmRaft.Workers.WorkerRole.Rollout, GvmRaft.Workers.WorkerRole.OfSetting(_manifests.Environment(container)["Gvm__Worker__Role"]));
         Assert.Equal(new ResourceQuantity("1"), container.Resources.Limits["nvidia.com/gpu"]);
         Assert.Equal(container.Resources.Limits["nvidia.com/gpu"], container.Resources.Requests["nvidia.com/gpu"]);
         Assert.Contains(pod.Spec.Tolerations, t => t.Key == "nvidia.com/gpu" && t.Effect == "NoSchedule");
@@ -244,7 +245,7 @@ public sealed class KubernetesManifestTests
         Assert.DoesNotContain(_manifests.Deployment("gvm-silo").Spec.Template.Spec.Containers, c => c.Resources.Limits?.ContainsKey("nvidia.com/gpu") == true);
 
         var scaler = Assert.Single(_manifests.All<ScaledObject>()).Spec;
-        Assert.True(scaler.MinReplicaCount >= 1, "a run's trainer lives on a worker silo: keep one");
+        Assert.True(scaler.MinReplicaCount >= 1, "keep one rollout worker for the first stage's items");
         Assert.True(scaler.MaxReplicaCount > scaler.MinReplicaCount);
         Assert.Null(_manifests.Deployment("gvm-worker").Spec.Replicas);
         var trigger = Assert.Single(scaler.Triggers);
@@ -260,6 +261,23 @@ public sealed class KubernetesManifestTests
         var claimVolume = Assert.Single(_manifests.All<V1PersistentVolumeClaim>()).Spec;
         Assert.Equal(["ReadWriteMany"], claimVolume.AccessModes);
         Assert.False(string.IsNullOrEmpty(claimVolume.StorageClassName));
+    }
+
+    [Fact]
+    public void TrainerSilosRunOnGpuNodesApartFromTheRolloutWorkers()
+    {
+        // The trainer workload: the worker image with the trainer role, a GPU, a fixed count the
+        // autoscaler leaves alone, and the checkpoint volume it writes versions to.
+        var pod = _manifests.Deployment("gvm-trainer").Spec.Template;
+        var container = Assert.Single(pod.Spec.Containers);
+        Assert.Equal("gvm-worker", container.Image);
+        Assert.Equal(GvmRaft.Workers.WorkerRole.Trainer, pod.Metadata.Labels[GvmRaft.Workers.WorkerRole.MetadataKey]);
+        var environment = _manifests.Environment(container);
+        Assert.Equal(GvmRaft.Workers.WorkerRole.Trainer, GvmRaft.Workers.WorkerRole.OfSetting(environment["Gvm__Worker__Role"]));
+        Assert.Equal(new ResourceQuantity("1"), container.Resources.Limits["nvidia.com/gpu"]);
+        Assert.True(_manifests.Deployment("gvm-trainer").Spec.Replicas >= 1);
+        Assert.DoesNotContain(_manifests.All<ScaledObject>(), s => s.Spec.ScaleTargetRef.Name == "gvm-trainer");
+        Assert.Equal(environment["Gvm__Checkpoints__Directory"], Assert.Single(container.VolumeMounts, m => m.Name == "checkpoints").MountPath);
     }
 
     [Fact]
