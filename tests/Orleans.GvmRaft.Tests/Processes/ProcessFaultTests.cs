@@ -86,6 +86,38 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
         });
     }
 
+    // The trainer's update is a background job of its silo. Killed with it, the job is started
+    // again by the trainer's next activation, on the other trainer silo, from the last stored
+    // version; the run finishes as if nothing happened. Single-response mini-batches make each
+    // update a few seconds long, long enough to be caught in the act.
+    [Fact]
+    public async Task ATrainerJobKilledWithItsSiloStartsAgainFromTheLastStoredVersion()
+    {
+        await using var cluster = await ProcessCluster.CreateAsync(postgres);
+        await RunAsync(cluster, async () =>
+        {
+            await cluster.StartSiloAsync();
+            var workers = new[] { await cluster.StartWorkerAsync(), await cluster.StartWorkerAsync() };
+            await using var client = await cluster.ConnectAsync();
+            var plain = Config("killed-trainer-set", iterations: 4);
+            var config = plain with { Budget = 96, Stage1Samples = 8, Policy = plain.PolicyOrDefault with { MiniBatch = 1 } };
+            var run = await StartRunAsync(client, "killed-trainer", config);
+            var trainer = PolicyTrainers.Model(client.Client, "killed-trainer");
+
+            var job = await WaitForAsync(async () => await trainer.GetJobAsync() is { Kind: TrainerJob.Update, Done: false, Step: > 0 } j ? j : null, TimeSpan.FromMinutes(3), poll: TimeSpan.FromMilliseconds(20));
+            var victim = Assert.Single(workers, w => w.Name == job.Silo);
+            victim.Kill();
+            output.WriteLine($"killed {victim.Name} at step {job.Step} of {job.Steps} of the update to version {job.Version}");
+
+            var final = await WaitForCompletionAsync(run);
+            Assert.Equal(4, final.PolicyVersion);
+            var survivor = Assert.Single(workers, w => w != victim);
+            Assert.Contains($"run killed-trainer: loaded the trainer from version {job.Version - 1} ", survivor.Output, StringComparison.Ordinal);
+            Assert.Equal(4, (await trainer.GetPolicyAsync()).Version);
+            await RunAudit.AssertAsync(client.Client, "killed-trainer", PromptIds("killed-trainer"), cluster.LedgerFolder, killed: victim.WorkerId);
+        });
+    }
+
     [Fact]
     public async Task AWorkerSiloStartedDuringARunGetsWorkWithinAnIteration()
     {
@@ -168,14 +200,17 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
         });
     }
 
-    private static async Task<ITrainingRunGrain> StartRunAsync(ClusterConnection client, string runId, int iterations)
+    private static Task<ITrainingRunGrain> StartRunAsync(ClusterConnection client, string runId, int iterations) =>
+        StartRunAsync(client, runId, Config($"{runId}-set", iterations));
+
+    private static async Task<ITrainingRunGrain> StartRunAsync(ClusterConnection client, string runId, RunConfig config)
     {
-        string set = $"{runId}-set";
+        string set = config.PromptSet!;
         var prompts = ArithmeticTask.Generate(Prompts, 3, set)
             .Select(p => new PromptDefinition(p.Id, p.Text, p.Answer, VerifierKinds.Exact)).ToList();
         await new PromptImporter(client.Client).ImportAsync(prompts, set: set);
         var run = client.Client.GetGrain<ITrainingRunGrain>(runId);
-        await run.CreateAsync(Config(set, iterations));
+        await run.CreateAsync(config);
         await run.StartAsync();
         return run;
     }
