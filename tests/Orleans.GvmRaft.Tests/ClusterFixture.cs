@@ -38,7 +38,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             // A small report-id window, so a test can push an id out of it, a short lease, so a
-            // test can watch one expire, one item per claim, so workers share an iteration, quick heartbeats, and
+            // test can watch one expire, one item per claim, so workers share an iteration, quick heartbeats, a short recent history (longer runs read the rest from its pages), and
             // small queue shards, so a stage of a few items already spans several.
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -47,6 +47,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["Gvm:Rollouts:ShardSize"] = "3",
                 ["Gvm:Worker:ClaimSize"] = "1",
                 ["Gvm:Worker:HeartbeatInterval"] = "00:00:00.2",
+                ["Gvm:Coordinator:RecentIterations"] = "6",
                 ["Gvm:Checkpoints:Directory"] = CheckpointDirectory,
             });
             host.Services.AddGvmGrainServices(host.Configuration);

@@ -27,9 +27,10 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
                 Record(folder, metrics, new IterationMetrics(0, 0, 0, snapshot.InitialEvalAccuracy, 0, 0, 0), [], onIteration);
             }
 
-            if (metrics.Count > 0)
+            // Only the iterations not seen yet are fetched, and only when there are some.
+            if (metrics.Count > 0 && snapshot.CompletedIterations > metrics[^1].Iteration)
             {
-                foreach (var h in snapshot.History.Where(h => h.Iteration > metrics[^1].Iteration && h.Iteration <= snapshot.CompletedIterations))
+                foreach (var h in await run.GetIterationsAsync(metrics[^1].Iteration, int.MaxValue))
                 {
                     var row = new IterationMetrics(h.Iteration, h.Samples, h.TrainAcceptRate, h.EvalAccuracy, h.Seconds, h.PromptsAllocated, h.Loss ?? 0);
                     folder.Record(row, h.Histogram ?? [], h.Rounds, h.EqualRewardGroups);

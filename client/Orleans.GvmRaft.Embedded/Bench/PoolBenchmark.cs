@@ -118,9 +118,11 @@ public sealed class PoolBenchmark(IGrainFactory grains, Action<string> log, int 
             grains, runId, SyntheticResults, workerId: $"synthetic-{w}", claimSize: 256, poll: workerPoll ?? TimeSpan.FromMilliseconds(2)).RunAsync(
             w > 0 ? null : snapshot =>
             {
-                for (; logged < snapshot.History.Count; logged++)
+                // The snapshot carries the recent iterations: log those not logged yet.
+                foreach (var h in snapshot.History.Where(h => h.Iteration > logged))
                 {
-                    log($"iteration {snapshot.History[logged].Iteration} finished");
+                    log($"iteration {h.Iteration} finished");
+                    logged = h.Iteration;
                 }
             },
             cancellationToken)).ToList();
@@ -130,7 +132,7 @@ public sealed class PoolBenchmark(IGrainFactory grains, Action<string> log, int 
             throw new InvalidOperationException($"the benchmark run {final.Phase}: {final.LastError}");
         }
 
-        var finished = final.History.Select(h => h.FinishedAt).ToList();
+        var finished = (await run.GetIterationsAsync(0, int.MaxValue)).Select(h => h.FinishedAt).ToList();
         return [.. finished.Zip(finished.Skip(1), (a, b) => (b - a).TotalMilliseconds)];
     }
 

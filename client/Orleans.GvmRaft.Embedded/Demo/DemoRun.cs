@@ -31,14 +31,15 @@ public sealed class DemoRun(IGrainFactory grains, IAnsiConsole console, Syntheti
         var final = await new ExternalWorker(grains, runId, policy.Draw).RunAsync(
             snapshot =>
             {
-                foreach (var h in snapshot.History.Skip(printed))
+                // The snapshot carries the recent iterations: print those not printed yet.
+                foreach (var h in snapshot.History.Where(h => h.Iteration > printed))
                 {
                     console.MarkupLine(
                         $"iteration {h.Iteration}: {h.PromptsAllocated}/{h.Prompts} prompts sampled in stage 2 (largest n = {h.MaxSamples}), " +
                         $"{h.Acceptances}/{h.Attempts} responses accepted ({h.Outcome})");
                 }
 
-                printed = snapshot.History.Count;
+                printed = Math.Max(printed, snapshot.History.Count == 0 ? 0 : snapshot.History[^1].Iteration);
             },
             cancellationToken);
         if (final.Phase == RunPhase.Failed)

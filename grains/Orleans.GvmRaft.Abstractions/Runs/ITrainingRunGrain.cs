@@ -17,6 +17,14 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     Task<RunSnapshot?> GetSnapshotAsync();
 
     /// <summary>
+    /// Up to <paramref name="max"/> summaries of finished iterations after iteration
+    /// <paramref name="after"/>, in order: what a watcher has not seen yet. The snapshot carries only
+    /// the recent ones; these come from the run's history pages where older.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IterationSummary[]> GetIterationsAsync(int after, int max);
+
+    /// <summary>
     /// Starts driving the run: prepare the policy, then iterate until the configured number of
     /// iterations is done. Needs a non-empty prompt set; the run then waits for workers (worker silos, or for an external policy whoever claims its queue's work). Starting a started run is a no-op.
     /// </summary>

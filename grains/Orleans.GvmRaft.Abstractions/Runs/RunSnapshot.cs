@@ -5,7 +5,7 @@ namespace Orleans.GvmRaft.Runs;
 /// <param name="Config">Its configuration.</param>
 /// <param name="Phase">Created, running, paused or completed.</param>
 /// <param name="CompletedIterations">Iterations finished, update included.</param>
-/// <param name="History">One summary per iteration.</param>
+/// <param name="History">The summaries of the most recent iterations (<c>Gvm:Coordinator:RecentIterations</c>); <see cref="ITrainingRunGrain.GetIterationsAsync"/> has them all.</param>
 /// <param name="CreatedAt">When the run was created.</param>
 /// <param name="Step">The step of the iteration in progress.</param>
 /// <param name="PolicyVersion">The policy version rollouts are drawn with.</param>

@@ -20,9 +20,20 @@ public sealed class CoordinatorOptions : IValidatableOptions
     /// </summary>
     public TimeSpan TickPeriod { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Finished iterations whose summaries the run keeps in its own state and sends with every
+    /// snapshot; all of them are in the run's history pages, which <c>GetIterationsAsync</c> reads.
+    /// </summary>
+    public int RecentIterations { get; set; } = 16;
+
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {
+        if (RecentIterations is < 1 or > 10_000)
+        {
+            yield return $"{SectionName}:RecentIterations must be between 1 and 10000 (got {RecentIterations}).";
+        }
+
         if (TickPeriod < TimeSpan.FromMilliseconds(1) || TickPeriod > TimeSpan.FromMinutes(1))
         {
             yield return $"{SectionName}:TickPeriod must be between 1 ms and 1 minute (got {TickPeriod}).";

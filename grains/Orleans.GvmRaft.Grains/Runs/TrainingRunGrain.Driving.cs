@@ -47,14 +47,19 @@ public sealed partial class TrainingRunGrain
     private bool ServedByWorkerSilos => state.State.Config!.PolicyOrDefault.Preset != PolicySettings.External;
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (state.State.Config is not null && !state.State.HistoryArchived)
+        {
+            await ArchiveHistoryAsync();
+        }
+
         if (IsDriving)
         {
             StartDriving();
         }
 
-        return base.OnActivateAsync(cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using Orleans.GvmRaft.Allocation;
 using Orleans.GvmRaft.Index;
+using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Prompts;
 
 namespace Orleans.GvmRaft.Runs;
@@ -25,27 +26,34 @@ public sealed partial class TrainingRunGrain
         var counts = await IterationCountsAsync(iteration);
         int equalRewards = counts.Values.Count(c => !DynamicSampling.IsInformative(c.Drawn, c.Accepted));
         int reused = state.State.Stage1Counts!.Count(n => n != config.Stage1Samples);
+        long samples = state.State.Samples + estimate.Attempts + sample.Attempts;
+        var summary = new IterationSummary(
+            iteration,
+            plan.PromptIds.Length,
+            config.Budget,
+            plan.Samples.Count(n => n > 0),
+            plan.Samples.Length == 0 ? 0 : plan.Samples.Max(),
+            plan.Outcome,
+            clock.GetUtcNow(),
+            AllocationHistogram.Count(plan.Samples),
+            estimate.Attempts + sample.Attempts,
+            estimate.Acceptances + sample.Acceptances,
+            samples,
+            update.EvalAccuracy,
+            update.Loss,
+            DrivingSeconds(),
+            reused,
+            state.State.Round,
+            equalRewards);
+
+        // Its history page first: a summary the run keeps is always in its page too, so the run's
+        // own state can let go of it later. A repeat after a failed commit writes the page again.
+        await grains.GetGrain<IRunHistoryGrain>(IRunHistoryGrain.Key(RunId, iteration)).AppendAsync([summary]);
         await CommitAsync(c =>
         {
-            c.Samples += estimate.Attempts + sample.Attempts;
-            c.History.Add(new IterationSummary(
-                iteration,
-                plan.PromptIds.Length,
-                config.Budget,
-                plan.Samples.Count(n => n > 0),
-                plan.Samples.Length == 0 ? 0 : plan.Samples.Max(),
-                plan.Outcome,
-                clock.GetUtcNow(),
-                AllocationHistogram.Count(plan.Samples),
-                estimate.Attempts + sample.Attempts,
-                estimate.Acceptances + sample.Acceptances,
-                c.Samples,
-                update.EvalAccuracy,
-                update.Loss,
-                c.Seconds,
-                reused,
-                c.Round,
-                equalRewards));
+            c.Samples = samples;
+            c.History.Add(summary);
+            KeepRecent(c);
             c.FinishedIterations = iteration;
             c.PolicyVersion = update.Version;
             c.Step = IterationStep.PickBatch;
@@ -56,6 +64,29 @@ public sealed partial class TrainingRunGrain
         });
         ReportIterationFinished();
         return true;
+    }
+
+    // State written before the history pages existed holds every iteration: copied to the pages
+    // once (a repeat rewrites them harmlessly), then the state keeps the recent ones only.
+    private async Task ArchiveHistoryAsync()
+    {
+        var all = state.State.History.ToArray();
+        await Task.WhenAll(all.GroupBy(h => IRunHistoryGrain.Key(RunId, h.Iteration))
+            .Select(page => grains.GetGrain<IRunHistoryGrain>(page.Key).AppendAsync([.. page])));
+        await CommitAsync(c =>
+        {
+            KeepRecent(c);
+            c.HistoryArchived = true;
+        });
+        logger.LogInformation("run {RunId}: moved {Count} iterations of history to its history pages", RunId, all.Length);
+    }
+
+    private void KeepRecent(TrainingRunState s)
+    {
+        if (s.History.Count > _recentIterations)
+        {
+            s.History.RemoveRange(0, s.History.Count - _recentIterations);
+        }
     }
 
     // The run's index for `gvm prompts top`, from the queue's records of the iteration (a prompt

@@ -16,6 +16,7 @@ public sealed partial class TrainingRunGrain(
 {
     private readonly int _maxConcurrentCalls = options.Value.MaxConcurrentCalls;
     private readonly TimeSpan _tickPeriod = options.Value.TickPeriod;
+    private readonly int _recentIterations = options.Value.RecentIterations;
 
     private string RunId => this.GetPrimaryKeyString();
 
@@ -35,6 +36,7 @@ public sealed partial class TrainingRunGrain(
         {
             s.Config = config;
             s.CreatedAt = clock.GetUtcNow();
+            s.HistoryArchived = true;
         });
         return Snapshot();
     }
@@ -42,6 +44,23 @@ public sealed partial class TrainingRunGrain(
     /// <inheritdoc />
     public Task<RunSnapshot?> GetSnapshotAsync() =>
         Task.FromResult(state.State.Config is null ? null : Snapshot());
+
+    /// <inheritdoc />
+    public async Task<IterationSummary[]> GetIterationsAsync(int after, int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        var recent = state.State.History;
+        int last = Math.Min(state.State.FinishedIterations, after + max);
+        int firstRecent = recent.Count > 0 ? recent[0].Iteration : last + 1;
+        var older = new List<IterationSummary>();
+        for (int page = after / IRunHistoryGrain.PageSize; page * IRunHistoryGrain.PageSize < Math.Min(firstRecent - 1, last); page++)
+        {
+            older.AddRange(await grains.GetGrain<IRunHistoryGrain>($"{RunId}/{page}").GetAsync());
+        }
+
+        return [.. older.Where(h => h.Iteration > after && h.Iteration < firstRecent).Concat(recent.Where(h => h.Iteration > after)).Where(h => h.Iteration <= last)];
+    }
 
     private async Task<IterationAllocation> PlanAsync(RunConfig config, int iteration, string[] promptIds)
     {

@@ -16,7 +16,10 @@ public sealed class TrainingRunState
     [Id(3)]
     public IterationAllocation? LastAllocation { get; set; }
 
-    /// <summary>One summary per finished iteration, written when it finishes.</summary>
+    /// <summary>
+    /// The summaries of the most recent finished iterations (<c>Gvm:Coordinator:RecentIterations</c>);
+    /// every summary is also in its page of the run's history (<see cref="IRunHistoryGrain"/>).
+    /// </summary>
     [Id(4)]
     public List<IterationSummary> History { get; set; } = [];
 
@@ -75,4 +78,12 @@ public sealed class TrainingRunState
     /// <summary>Draws per prompt of the batch in the round in progress (the plan's own counts in round 1 of a one-shot allocation).</summary>
     [Id(18)]
     public int[]? RoundSamples { get; set; }
+
+    /// <summary>
+    /// Every summary of <see cref="History"/> is in its history page. False in state written before
+    /// the pages existed, when the history held every iteration: such a run copies it to the pages
+    /// once, when it is next activated.
+    /// </summary>
+    [Id(19)]
+    public bool HistoryArchived { get; set; }
 }
