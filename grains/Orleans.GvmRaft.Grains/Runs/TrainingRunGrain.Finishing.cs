@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Allocation;
 using Orleans.GvmRaft.Index;
-using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Prompts;
 
 namespace Orleans.GvmRaft.Runs;
