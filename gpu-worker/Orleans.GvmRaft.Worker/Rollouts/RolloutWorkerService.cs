@@ -20,6 +20,7 @@ namespace Orleans.GvmRaft.Worker.Rollouts;
 /// </summary>
 public sealed class RolloutWorkerService : BackgroundService, ILifecycleParticipant<ISiloLifecycle>
 {
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
     private readonly IGrainFactory _grains;
     private readonly WorkerOptions _options;
     private readonly TimeProvider _clock;
@@ -104,13 +105,14 @@ public sealed class RolloutWorkerService : BackgroundService, ILifecycleParticip
     }
 
     // The silo stops its grains after this stage: the loops end first, finishing the claim in
-    // hand (its results are not lost), while calls still go through.
+    // hand (its results are not lost) while calls still go through, but for a bounded time only:
+    // a call stuck on a stopping cluster must not hold the silo's shutdown.
     private async Task OnSiloStoppingAsync(CancellationToken cancellationToken)
     {
         await _siloStopping.CancelAsync();
         if (ExecuteTask is { } running)
         {
-            await running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await running.WaitAsync(StopGrace, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

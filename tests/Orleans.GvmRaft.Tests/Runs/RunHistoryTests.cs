@@ -37,6 +37,7 @@ public sealed class RunHistoryTests(ClusterFixture fixture)
 
         // A watcher's look: what it has not seen, across the pages and the recent ones, bounded.
         Assert.Equal([3, 4, 5, 6], (await run.GetIterationsAsync(2, 4)).Select(h => h.Iteration));
+        Assert.Equal([8, 9, 10], (await run.GetIterationsAsync(7, int.MaxValue)).Select(h => h.Iteration));
         Assert.Empty(await run.GetIterationsAsync(10, 5));
 
         // The stored state holds the recent iterations only.

@@ -43,8 +43,10 @@ public sealed class RolloutWorkerServiceTests(ClusterFixture fixture)
         var run = new ArithmeticRun(fixture.Client, settings).RunAsync();
         var tensors = new List<torch.Tensor>();
         var models = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (!run.IsCompleted)
         {
+            Assert.True(DateTime.UtcNow < deadline, "the run did not end within 3 minutes");
             foreach (var worker in workers)
             {
                 if (worker.Policies[settings.RunId] is { } held && models.Add(held.Model))

@@ -23,8 +23,10 @@ public sealed class TrainerJobTests(ClusterFixture fixture)
         Assert.Null(await trainer.PrepareAsync(config));
         var seen = new List<TrainerJob>();
         PolicyUpdate? update = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (update is null)
         {
+            Assert.True(DateTime.UtcNow < deadline, "the warm-up job did not end within 2 minutes");
             if (await trainer.GetJobAsync() is { } job)
             {
                 seen.Add(job);
