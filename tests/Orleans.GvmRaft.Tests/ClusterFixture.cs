@@ -16,7 +16,7 @@ namespace Orleans.GvmRaft.Tests;
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    /// <summary>The silo that declares no role: worker grains must never land on it.</summary>
+    /// <summary>The silo that declares no role: no trainer is placed on it and it runs no rollout worker.</summary>
     public const string ControlSilo = "Silo_0";
 
     /// <summary>The response timeout of every call in the cluster, silos and client.</summary>
