@@ -74,6 +74,15 @@ public sealed class RolloutWorkerService : BackgroundService, ILifecycleParticip
     }
 
     /// <inheritdoc />
+    /// <remarks>The host stops this before the silo: the claim in hand is waited for a bounded time only.</remarks>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(StopGrace);
+        await base.StopAsync(bounded.Token);
+    }
+
+    /// <inheritdoc />
     public override void Dispose()
     {
         _siloStopping.Dispose();
@@ -156,8 +165,16 @@ public sealed class RolloutWorkerService : BackgroundService, ILifecycleParticip
             for (int pass = 0; !stopping.IsCancellationRequested; pass++)
             {
                 string[] runs = Volatile.Read(ref _runs);
-                Policies.ReleaseExcept(runs);
                 bool worked = false;
+                try
+                {
+                    Policies.ReleaseExcept(runs);
+                }
+                catch (Exception e) when (!stopping.IsCancellationRequested)
+                {
+                    _logger.LogWarning(e, "worker {WorkerId}: releasing the models of ended runs failed", WorkerId);
+                }
+
                 for (int k = 0; k < runs.Length && !stopping.IsCancellationRequested; k++)
                 {
                     string runId = runs[(pass + k) % runs.Length];
@@ -165,9 +182,10 @@ public sealed class RolloutWorkerService : BackgroundService, ILifecycleParticip
                     {
                         worked |= await _claims.ServeAsync(runId);
                     }
-                    catch (Exception e) when (e is not OperationCanceledException)
+                    catch (Exception e) when (!stopping.IsCancellationRequested)
                     {
-                        // The leases run out and the work is issued again; nothing is lost.
+                        // The leases run out and the work is issued again; nothing is lost. Any
+                        // error, a cancellation from a store's timeout included, stays with the run.
                         _logger.LogWarning(e, "worker {WorkerId}: work for run {RunId} failed", WorkerId, runId);
                     }
                 }

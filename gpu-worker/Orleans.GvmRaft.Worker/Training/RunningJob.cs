@@ -12,8 +12,9 @@ public sealed class RunningJob
     private int _steps;
     private double _loss = double.NaN;
 
-    internal RunningJob(string kind, long version, string silo, DateTimeOffset startedAt)
+    internal RunningJob(string kind, long version, string silo, DateTimeOffset startedAt, CancellationToken stopping)
     {
+        Cancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         Kind = kind;
         Version = version;
         _silo = silo;
@@ -25,6 +26,9 @@ public sealed class RunningJob
 
     /// <summary>The version the job makes.</summary>
     public long Version { get; }
+
+    /// <summary>Ends the job at its next optimiser step: its silo stops, or its trainer grain went away.</summary>
+    internal CancellationTokenSource Cancellation { get; }
 
     /// <summary>What the job made, and where the version is stored.</summary>
     public Task<(PolicyUpdate Update, StoredCheckpoint Checkpoint)> Result { get; internal set; } = null!;
@@ -46,5 +50,6 @@ public sealed class RunningJob
         Volatile.Write(ref _loss, loss);
         Volatile.Write(ref _steps, steps);
         Volatile.Write(ref _step, step);
+        Cancellation.Token.ThrowIfCancellationRequested();
     }
 }

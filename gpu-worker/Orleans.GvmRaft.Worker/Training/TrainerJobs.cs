@@ -13,8 +13,8 @@ using Orleans.GvmRaft.Workers;
 namespace Orleans.GvmRaft.Worker.Training;
 
 /// <summary>
-/// The trainer silo's background jobs: warm-ups and updates, each on a thread of its own, outside
-/// any grain turn (they take seconds to hours). A trainer grain starts its run's job here and
+/// The trainer silo's background jobs: warm-ups and updates, each on a thread of its own until its
+/// first await, outside any grain turn (they take seconds to hours). A trainer grain starts its run's job here and
 /// collects the result at a later call; this service holds the job and, between jobs, the run's
 /// model (<see cref="TrainerSession"/>). When the silo stops, running jobs stop at their next
 /// optimiser step; their trainer grains start them again wherever they are next activated.
@@ -31,7 +31,6 @@ public sealed class TrainerJobs(
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, RunningJob> _jobs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TrainerSession> _sessions = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
 
     /// <summary>The job of <paramref name="runId"/> on this silo, running or ended and not yet collected.</summary>
     public RunningJob? Find(string runId)
@@ -50,29 +49,41 @@ public sealed class TrainerJobs(
             if (_jobs.TryGetValue(runId, out var held) && held == job)
             {
                 _jobs.Remove(runId);
+                job.Cancellation.Dispose();
             }
         }
     }
 
     /// <summary>
-    /// Gives back the run's model (its trainer grain is going away); a job still running gives it
-    /// back when it ends.
+    /// Gives back the run's model: its trainer grain is going away, and its next activation (on
+    /// this silo or another) starts from the stored version. A job still running is stopped at its
+    /// next optimiser step, so one version is never trained twice at once, and gives the model back
+    /// when it ends.
     /// </summary>
     public void Release(string runId)
     {
+        RunningJob? running;
         lock (_jobs)
         {
-            if (_jobs.TryGetValue(runId, out var job) && !job.Result.IsCompleted)
+            running = _jobs.TryGetValue(runId, out var job) && !job.Result.IsCompleted ? job : null;
+        }
+
+        if (running is not null)
+        {
+            try
             {
-                _released.Add(runId);
-                return;
+                running.Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It ended and was collected meanwhile: nothing left to stop.
             }
 
-            if (_sessions.Remove(runId, out var session))
-            {
-                session.Dispose();
-            }
+            running.Result.ContinueWith(_ => DropSession(runId), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
         }
+
+        DropSession(runId);
     }
 
     /// <summary>Starts the job that builds <paramref name="settings"/>' policy, warms it up and stores version 0.</summary>
@@ -116,18 +127,23 @@ public sealed class TrainerJobs(
 
     private RunningJob Start(string runId, string kind, long version, Func<RunningJob, Task<(PolicyUpdate, StoredCheckpoint)>> body)
     {
-        var job = new RunningJob(kind, version, silo.Name, clock.GetUtcNow());
+        var job = new RunningJob(kind, version, silo.Name, clock.GetUtcNow(), _stopping.Token);
         lock (_jobs)
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                throw new InvalidOperationException($"run '{runId}': silo {silo.Name} is stopping; the {kind} job starts on the trainer's next silo.");
+            }
+
             if (_jobs.TryGetValue(runId, out var other) && !other.Result.IsCompleted)
             {
                 throw new InvalidOperationException($"run '{runId}': a {other.Kind} job for version {other.Version} is still running.");
             }
 
-            // The thread pool, never the calling grain's scheduler (Task.Run ignores the current one).
-            job.Result = Task.Run(() => body(job));
+            // A thread of its own for the model work up to its first await (the optimiser steps),
+            // never the calling grain's scheduler, and no pool thread held for minutes.
+            job.Result = Task.Factory.StartNew(() => body(job), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
             _jobs[runId] = job;
-            _released.Remove(runId);
         }
 
         logger.LogInformation("run {RunId}: {Kind} job for version {Version} started", runId, kind, version);
@@ -215,18 +231,37 @@ public sealed class TrainerJobs(
     {
         string folder = await store.OpenAsync(new StoredCheckpoint(from.Location, from.Hash));
         var writer = new VersionWriter(store, runId, _checkpoints.ShardBytes, LoadedPolicy.Open(folder, settings, training: true));
-        var trainer = new PolicyTrainer(writer.Policy.Model, Options(settings));
-        trainer.LoadOptimizer(Path.Combine(folder, VersionWriter.OptimizerFile));
+        PolicyTrainer? trainer = null;
+        try
+        {
+            trainer = new PolicyTrainer(writer.Policy.Model, Options(settings));
+            trainer.LoadOptimizer(Path.Combine(folder, VersionWriter.OptimizerFile));
+        }
+        catch
+        {
+            // Out of device memory, say: retried every few seconds, a leak would make it certain.
+            trainer?.Dispose();
+            writer.Dispose();
+            throw;
+        }
+
         logger.LogInformation("run {RunId}: loaded the trainer from version {Version} ({Location})", runId, from.Version, from.Location);
         return new TrainerSession(writer, trainer, data, from.Version);
     }
 
-    // Each optimiser step reports itself, and a stopping silo ends the job there.
-    private Action<int, int, double> Progress(RunningJob job) => (step, steps, loss) =>
+    // Each optimiser step reports itself, and a stopping silo or a released run ends the job there.
+    private static Action<int, int, double> Progress(RunningJob job) => job.Progress;
+
+    private void DropSession(string runId)
     {
-        job.Progress(step, steps, loss);
-        _stopping.Token.ThrowIfCancellationRequested();
-    };
+        lock (_jobs)
+        {
+            if (_sessions.Remove(runId, out var session))
+            {
+                session.Dispose();
+            }
+        }
+    }
 
     private TrainerSession? Take(string runId)
     {
@@ -236,7 +271,7 @@ public sealed class TrainerJobs(
         }
     }
 
-    // Holds the run's session between jobs, unless its grain went away while the job ran.
+    // Holds the run's session between jobs (a released run's is dropped when its job ends).
     private void Keep(string runId, TrainerSession? session)
     {
         lock (_jobs)
@@ -251,7 +286,7 @@ public sealed class TrainerJobs(
                 return;
             }
 
-            if (_released.Remove(runId) || _stopping.IsCancellationRequested)
+            if (_stopping.IsCancellationRequested)
             {
                 session.Dispose();
                 return;

@@ -50,9 +50,10 @@ public sealed partial class TrainingRunGrain(
     {
         ArgumentOutOfRangeException.ThrowIfNegative(after);
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        var recent = state.State.History;
+        // A copy: an iteration may finish (and trim the recent list) while the pages are read.
+        var recent = state.State.History.ToArray();
         int last = (int)Math.Min(state.State.FinishedIterations, (long)after + max);
-        int firstRecent = recent.Count > 0 ? recent[0].Iteration : last + 1;
+        int firstRecent = recent.Length > 0 ? recent[0].Iteration : last + 1;
         var older = new List<IterationSummary>();
         for (int page = after / IRunHistoryGrain.PageSize; page * IRunHistoryGrain.PageSize < Math.Min(firstRecent - 1, last); page++)
         {
