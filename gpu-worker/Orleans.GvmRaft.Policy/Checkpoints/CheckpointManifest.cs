@@ -68,13 +68,6 @@ public static class CheckpointManifest
         return entries;
     }
 
-    /// <summary>The entries of <paramref name="folder"/>'s manifest, unchecked.</summary>
-    public static IReadOnlyList<ManifestEntry> Read(string folder)
-    {
-        string path = Path.Combine(folder, FileName);
-        return Read(File.ReadAllBytes(path), path);
-    }
-
     /// <summary>The entries of a manifest's bytes; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="CorruptCheckpointException">The bytes are not a manifest.</exception>
     public static List<ManifestEntry> Read(byte[] bytes, string source)

@@ -45,6 +45,7 @@ public sealed class RunningJob
         Result.IsCompleted,
         Result.Exception?.GetBaseException().Message);
 
+    // Each optimiser step reports itself here, and a stopping silo or a released run ends the job there.
     internal void Progress(int step, int steps, double loss)
     {
         Volatile.Write(ref _loss, loss);

@@ -172,7 +172,7 @@ public sealed class TrainerJobs(
                     data.WarmupBatch,
                     new TrainingOptions(LearningRate: data.WarmupLearningRate),
                     settings.Seed,
-                    Progress(job));
+                    job.Progress);
                 if (key is not null && kept is null)
                 {
                     warmups.Store(key, policy.Model, nll);
@@ -211,7 +211,7 @@ public sealed class TrainerJobs(
         try
         {
             var examples = UpdateExamples.Build(config.Algorithm, responses, settings.PromptMeanUpdate);
-            double? loss = UpdateExamples.Train(session.Trainer, examples, settings.MiniBatch, settings.GradientAccumulation, new Random(HashCode.Combine(settings.Seed, iteration)), Progress(job));
+            double? loss = UpdateExamples.Train(session.Trainer, examples, settings.MiniBatch, settings.GradientAccumulation, new Random(HashCode.Combine(settings.Seed, iteration)), job.Progress);
             double? accuracy = evaluate ? Evaluate(session.Writer.Policy, session.Data) : null;
             var checkpoint = await session.Writer.PublishAsync(iteration, session.Trainer, store.CreateStaging(runId, iteration));
             session.Version = iteration;
@@ -248,9 +248,6 @@ public sealed class TrainerJobs(
         logger.LogInformation("run {RunId}: loaded the trainer from version {Version} ({Location})", runId, from.Version, from.Location);
         return new TrainerSession(writer, trainer, data, from.Version);
     }
-
-    // Each optimiser step reports itself, and a stopping silo or a released run ends the job there.
-    private static Action<int, int, double> Progress(RunningJob job) => job.Progress;
 
     private void DropSession(string runId)
     {
