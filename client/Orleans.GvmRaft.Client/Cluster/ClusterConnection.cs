@@ -21,6 +21,9 @@ public sealed class ClusterConnection : IAsyncDisposable
     /// <summary>The grain factory to call.</summary>
     public IClusterClient Client { get; }
 
+    /// <summary>The services of the host: a hosted silo's own, or the client's.</summary>
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>Connects to the cluster <paramref name="target"/> names.</summary>
     /// <exception cref="ClusterUnavailableException">No silo of that cluster answered.</exception>
     public static async Task<ClusterConnection> ConnectAsync(ClusterTarget target, TimeSpan timeout, CancellationToken cancellationToken)

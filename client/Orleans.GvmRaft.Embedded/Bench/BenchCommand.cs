@@ -15,7 +15,7 @@ public static class BenchCommand
 {
     /// <summary>Builds <c>bench</c> with its subcommands.</summary>
     public static Command Create() =>
-        new("bench", "Benchmarks of the cluster and of the policy engine (the allocation core has BenchmarkDotNet benchmarks).") { Pool(), Generate() };
+        new("bench", "Benchmarks of the cluster and of the policy engine (the allocation core has BenchmarkDotNet benchmarks).") { Pool(), Generate(), OverheadCommand.Create() };
 
     private static Command Pool()
     {

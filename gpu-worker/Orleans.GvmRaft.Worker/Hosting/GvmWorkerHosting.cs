@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.GvmRaft.Configuration;
 using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Worker.Checkpoints;
+using Orleans.GvmRaft.Worker.Compute;
 using Orleans.GvmRaft.Worker.Rollouts;
 using Orleans.GvmRaft.Worker.Training;
 using Orleans.GvmRaft.Workers;
@@ -27,6 +28,7 @@ public static class GvmWorkerHosting
         silo.Services.AddValidatedOptions<CheckpointOptions>(configuration);
         silo.Services.AddSingleton<ICheckpointStore>(sp => CheckpointStores.Create(sp.GetRequiredService<IOptions<CheckpointOptions>>().Value, configuration));
         silo.Services.AddSingleton<WarmupCache>();
+        silo.Services.AddSingleton<DeviceSchedulers>();
         silo.Services.AddSingleton<TrainerJobs>();
         silo.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<TrainerJobs>());
 

@@ -20,12 +20,7 @@ public static class PolicyTasks
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Preset == PolicySettings.Arithmetic)
         {
-            return new PolicyTaskData(
-                ArithmeticPreset.WarmupExamples(settings),
-                settings.WarmupSteps,
-                ArithmeticWarmupLearningRate,
-                ArithmeticPreset.WarmupBatch,
-                [.. ArithmeticPreset.EvalSet(settings).Select(p => new EvalProblem(p.Prompt, p.Answer, VerifierKinds.Exact))]);
+            return Arithmetic(settings);
         }
 
         var warmup = settings.WarmupSet is { } w ? await ReadSetAsync(grains, w, "policy.warmupSet") : [];
@@ -36,6 +31,18 @@ public static class PolicyTasks
             settings.LearningRate,
             ModelWarmupBatch,
             [.. eval.Select(p => new EvalProblem(p.Text, p.Answer, p.Verifier))]);
+    }
+
+    /// <summary>The arithmetic preset's data, generated from <paramref name="settings"/> (no prompt set is read).</summary>
+    public static PolicyTaskData Arithmetic(PolicySettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new PolicyTaskData(
+            ArithmeticPreset.WarmupExamples(settings),
+            settings.WarmupSteps,
+            ArithmeticWarmupLearningRate,
+            ArithmeticPreset.WarmupBatch,
+            [.. ArithmeticPreset.EvalSet(settings).Select(p => new EvalProblem(p.Prompt, p.Answer, VerifierKinds.Exact))]);
     }
 
     /// <summary>Every prompt of set <paramref name="set"/>, in a fixed order.</summary>

@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Policy.Rollouts;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
+using Orleans.GvmRaft.Telemetry;
+using Orleans.GvmRaft.Worker.Compute;
 using Orleans.GvmRaft.Worker.Policies;
 
 namespace Orleans.GvmRaft.Worker.Rollouts;
@@ -12,7 +15,7 @@ namespace Orleans.GvmRaft.Worker.Rollouts;
 /// while the work goes on, sample, verify and probe with the policy version each item names, and
 /// complete the claim in one call (and in the ledger, when kept).
 /// </summary>
-public sealed class ClaimProcessor(string workerId, IGrainFactory grains, RunPolicies policies, int claimSize, CompletionLedger? ledger, TimeProvider clock, ILogger logger)
+public sealed class ClaimProcessor(string workerId, IGrainFactory grains, RunPolicies policies, DeviceSchedulers schedulers, int claimSize, CompletionLedger? ledger, TimeProvider clock, ILogger logger)
 {
     private readonly PromptDefinitionCache _definitions = new(grains);
     private long _items;
@@ -102,7 +105,14 @@ public sealed class ClaimProcessor(string workerId, IGrainFactory grains, RunPol
         }
 
         ulong seed = SeedOf(items[0].ItemId, leases[0].Attempt);
-        var outcomes = await Task.Run(() => executor.Execute(requests, seed));
+        // Timed on the compute thread: a wait for the device's turn is not model work.
+        var outcomes = await schedulers.For(policy.Settings.Device).RunAsync(() =>
+        {
+            long started = Stopwatch.GetTimestamp();
+            var drawn = executor.Execute(requests, seed);
+            GvmMetrics.RecordCompute(runId, "generate", Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return drawn;
+        });
         var results = items.Select((item, i) => Results(item, outcomes[i])).ToArray();
 
         // One call for the claim's results: each shard writes its state once for all of them.
@@ -134,13 +144,19 @@ public sealed class ClaimProcessor(string workerId, IGrainFactory grains, RunPol
     private static ItemResults Results(RolloutWorkItem item, RolloutOutcome outcome)
     {
         var report = new RolloutReport(item.ItemId, item.RunId, item.Iteration, item.PolicyVersion, item.Stage, outcome.Attempts, outcome.Acceptances, outcome.GradNorms, item.ExtendsEstimate);
-        var responses = new RolloutResponses(
-            item.ItemId,
-            item.PromptId,
+        return new ItemResults(item.ItemId, report, ResponsesOf(item.ItemId, item.PromptId, outcome));
+    }
+
+    /// <summary>The responses of <paramref name="outcome"/> as the trainer reads them.</summary>
+    public static RolloutResponses ResponsesOf(string itemId, string promptId, RolloutOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return new RolloutResponses(
+            itemId,
+            promptId,
             outcome.Responses.Count > 0 ? outcome.Responses[0].Sequence.Prompt : [],
             [.. outcome.Responses.Select(r => r.Sequence.Response)],
             [.. outcome.Responses.Select(r => r.Reward)]);
-        return new ItemResults(item.ItemId, report, responses);
     }
 
     // A draw is reproducible from its first item and lease attempt, whichever worker makes it.

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.GvmRaft.Policy.Checkpoints;
+using Orleans.GvmRaft.Worker.Compute;
 using Orleans.GvmRaft.Workers;
 
 namespace Orleans.GvmRaft.Worker.Rollouts;
@@ -37,6 +38,7 @@ public sealed class RolloutWorkerService : BackgroundService, ILifecycleParticip
     public RolloutWorkerService(
         IGrainFactory grains,
         ICheckpointStore store,
+        DeviceSchedulers schedulers,
         IOptions<WorkerOptions> options,
         ILocalSiloDetails silo,
         TimeProvider clock,
@@ -52,9 +54,9 @@ public sealed class RolloutWorkerService : BackgroundService, ILifecycleParticip
         _silo = silo.Name;
         _startedAt = clock.GetUtcNow();
         WorkerId = device is null ? $"worker-{silo.Name}" : $"worker-{silo.Name}-{device.Replace(':', '-')}";
-        Policies = new RunPolicies(grains, store, _options.SampleBatch, device, logger);
+        Policies = new RunPolicies(grains, store, schedulers, _options.SampleBatch, device, logger);
         var ledger = _options.Ledger.Length > 0 ? new CompletionLedger(_options.Ledger, WorkerId) : null;
-        _claims = new ClaimProcessor(WorkerId, grains, Policies, _options.ClaimSize, ledger, clock, logger);
+        _claims = new ClaimProcessor(WorkerId, grains, Policies, schedulers, _options.ClaimSize, ledger, clock, logger);
     }
 
     /// <summary>This worker's id, in its leases and the worker directory.</summary>

@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Policy.Probe;
 using Orleans.GvmRaft.Policy.Rollouts;
+using Orleans.GvmRaft.Telemetry;
+using Orleans.GvmRaft.Worker.Compute;
 using Orleans.GvmRaft.Worker.Policies;
 using Orleans.GvmRaft.Workers;
 
@@ -13,7 +16,7 @@ namespace Orleans.GvmRaft.Worker.Rollouts;
 /// version replaces the older one, and a run that ends or pauses gives its model back.
 /// Changed by one loop only (<see cref="RolloutWorkerService"/>); a lock lets others read it.
 /// </summary>
-public sealed class RunPolicies(IGrainFactory grains, ICheckpointStore store, int sampleBatch, string? device, ILogger logger) : IDisposable
+public sealed class RunPolicies(IGrainFactory grains, ICheckpointStore store, DeviceSchedulers schedulers, int sampleBatch, string? device, ILogger logger) : IDisposable
 {
     private readonly Dictionary<string, HeldPolicy> _held = new(StringComparer.Ordinal);
 
@@ -62,7 +65,13 @@ public sealed class RunPolicies(IGrainFactory grains, ICheckpointStore store, in
         // A worker bound to a device (Gvm:Worker:Devices) samples there whatever the run names.
         var settings = device is null ? release.Settings : release.Settings with { Device = device };
         string folder = await store.OpenAsync(new StoredCheckpoint(checkpoint.Location, checkpoint.Hash));
-        var policy = await Task.Run(() => LoadedPolicy.Open(folder, settings, training: false));
+        var policy = await schedulers.For(settings.Device).RunAsync(() =>
+        {
+            long started = Stopwatch.GetTimestamp();
+            var loaded = LoadedPolicy.Open(folder, settings, training: false);
+            GvmMetrics.RecordCompute(runId, "load_sampler", Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return loaded;
+        });
         var executor = new RolloutExecutor(policy.Model, policy.Tokenizer, policy.Sampling, ProbeTarget.EmbedTokens, sampleBatch);
         lock (_held)
         {

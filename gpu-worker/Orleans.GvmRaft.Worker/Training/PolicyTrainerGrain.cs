@@ -41,7 +41,10 @@ public sealed class PolicyTrainerGrain(
         var settings = config.PolicyOrDefault;
         var prompts = config.PromptSet is { } set ? await PolicyTasks.ReadSetAsync(grains, set, "promptSet") : [];
         var data = await PolicyTasks.LoadAsync(grains, settings);
-        await Task.Run(() =>
+        // A short-lived thread of its own, not the device's compute thread: a start is answered
+        // while a job runs, and the OpenMP team that building the arithmetic model makes ends with
+        // the thread instead of lingering beside the compute thread's.
+        await Task.Factory.StartNew(() =>
         {
             string scratch = Path.Combine(Path.GetTempPath(), $"gvm-validate-{Guid.NewGuid():N}");
             try
@@ -67,7 +70,7 @@ public sealed class PolicyTrainerGrain(
                     Directory.Delete(scratch, recursive: true);
                 }
             }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <inheritdoc />

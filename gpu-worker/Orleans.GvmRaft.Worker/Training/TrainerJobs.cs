@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -5,7 +6,9 @@ using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Policy.Training;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
+using Orleans.GvmRaft.Telemetry;
 using Orleans.GvmRaft.Worker.Checkpoints;
+using Orleans.GvmRaft.Worker.Compute;
 using Orleans.GvmRaft.Worker.Policies;
 using Orleans.GvmRaft.Worker.Presets;
 using Orleans.GvmRaft.Workers;
@@ -23,6 +26,8 @@ public sealed class TrainerJobs(
     ICheckpointStore store,
     IOptions<CheckpointOptions> checkpointOptions,
     WarmupCache warmups,
+    DeviceSchedulers schedulers,
+    IGrainFactory grains,
     ILocalSiloDetails silo,
     TimeProvider clock,
     ILogger<TrainerJobs> logger) : IHostedService, IDisposable
@@ -88,14 +93,14 @@ public sealed class TrainerJobs(
 
     /// <summary>Starts the job that builds <paramref name="settings"/>' policy, warms it up and stores version 0.</summary>
     public RunningJob StartWarmUp(string runId, PolicySettings settings, PolicyTaskData data) =>
-        Start(runId, TrainerJob.WarmUp, 0, job => WarmUp(runId, settings, data, job));
+        Start(runId, TrainerJob.WarmUp, 0, settings.Device, job => WarmUp(runId, settings, data, job));
 
     /// <summary>
     /// Starts the job that trains version <paramref name="from"/> on <paramref name="responses"/> and
     /// stores version <paramref name="iteration"/>.
     /// </summary>
     public RunningJob StartUpdate(string runId, RunConfig config, PolicyCheckpoint from, PolicyTaskData data, RolloutResponses[] responses, int iteration, bool evaluate) =>
-        Start(runId, TrainerJob.Update, iteration, job => Update(runId, config, from, data, responses, iteration, evaluate, job));
+        Start(runId, TrainerJob.Update, iteration, config.PolicyOrDefault.Device, job => Update(runId, config, from, data, responses, iteration, evaluate, job));
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -125,7 +130,7 @@ public sealed class TrainerJobs(
     /// <inheritdoc />
     public void Dispose() => _stopping.Dispose();
 
-    private RunningJob Start(string runId, string kind, long version, Func<RunningJob, Task<(PolicyUpdate, StoredCheckpoint)>> body)
+    private RunningJob Start(string runId, string kind, long version, string device, Func<RunningJob, Task<(PolicyUpdate, StoredCheckpoint)>> body)
     {
         var job = new RunningJob(kind, version, silo.Name, clock.GetUtcNow(), _stopping.Token);
         lock (_jobs)
@@ -140,11 +145,14 @@ public sealed class TrainerJobs(
                 throw new InvalidOperationException($"run '{runId}': a {other.Kind} job for version {other.Version} is still running.");
             }
 
-            // A thread of its own for the model work up to its first await (the optimiser steps),
-            // never the calling grain's scheduler, and no pool thread held for minutes.
-            job.Result = Task.Factory.StartNew(() => body(job), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+            // On the device's compute thread, never the calling grain's scheduler or a pool thread
+            // held for minutes; its continuations after the store's awaits come back there too.
+            job.Result = schedulers.For(device).RunAsync(() => body(job));
             _jobs[runId] = job;
         }
+
+        // The run polls its trainer each tick; told when the job ends, it collects the result at once.
+        job.Result.ContinueWith(_ => grains.GetGrain<ITrainingRunGrain>(runId).WakeAsync(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
         logger.LogInformation("run {RunId}: {Kind} job for version {Version} started", runId, kind, version);
         return job;
@@ -159,31 +167,14 @@ public sealed class TrainerJobs(
         try
         {
             var policy = writer.Policy;
-            if (data.WarmupSteps > 0)
+            if (TrainerCompute.WarmUp(policy, settings, data, warmups, job.Progress) is (var nll, var kept))
             {
-                // The arithmetic warm-up is the same for every run of one seed: kept, it is trained once.
-                string? key = settings.Preset == PolicySettings.Arithmetic && settings.Model is null ? WarmupCache.KeyOf(settings) : null;
-                double? kept = key is null ? null : warmups.TryRestore(key, policy.Model);
-                double nll = kept ?? SupervisedWarmup.Run(
-                    policy.Model,
-                    policy.Tokenizer,
-                    [.. data.Warmup.Select(e => (policy.Formatter.Format(e.Prompt), e.Answer))],
-                    data.WarmupSteps,
-                    data.WarmupBatch,
-                    new TrainingOptions(LearningRate: data.WarmupLearningRate),
-                    settings.Seed,
-                    job.Progress);
-                if (key is not null && kept is null)
-                {
-                    warmups.Store(key, policy.Model, nll);
-                }
-
                 job.Progress(data.WarmupSteps, data.WarmupSteps, nll);
-                logger.LogInformation("run {RunId}: warm-up NLL {Nll:F3}{Kept}", runId, nll, kept is null ? "" : " (kept from an earlier run)");
+                logger.LogInformation("run {RunId}: warm-up NLL {Nll:F3}{Kept}", runId, nll, kept ? " (kept from an earlier run)" : "");
             }
 
-            trainer = new PolicyTrainer(policy.Model, Options(settings));
-            double? accuracy = Evaluate(policy, data);
+            trainer = new PolicyTrainer(policy.Model, TrainerCompute.Options(settings));
+            double? accuracy = TrainerCompute.Evaluate(policy, data);
             var checkpoint = await writer.PublishAsync(0, trainer, staging);
             logger.LogInformation("run {RunId}: version 0 stored at {Location}, held-out accuracy {Accuracy:P1}", runId, checkpoint.Location, accuracy);
             Keep(runId, new TrainerSession(writer, trainer, data, 0));
@@ -205,15 +196,21 @@ public sealed class TrainerJobs(
         if (session?.Version != from.Version)
         {
             session?.Dispose();
+            long loading = Stopwatch.GetTimestamp();
             session = await LoadAsync(runId, settings, from, data);
+            Record(runId, "load_trainer", loading);
         }
 
         try
         {
+            long started = Stopwatch.GetTimestamp();
             var examples = UpdateExamples.Build(config.Algorithm, responses, settings.PromptMeanUpdate);
             double? loss = UpdateExamples.Train(session.Trainer, examples, settings.MiniBatch, settings.GradientAccumulation, new Random(HashCode.Combine(settings.Seed, iteration)), job.Progress);
-            double? accuracy = evaluate ? Evaluate(session.Writer.Policy, session.Data) : null;
+            started = Record(runId, "train", started);
+            double? accuracy = evaluate ? TrainerCompute.Evaluate(session.Writer.Policy, session.Data) : null;
+            started = Record(runId, "evaluate", started);
             var checkpoint = await session.Writer.PublishAsync(iteration, session.Trainer, store.CreateStaging(runId, iteration));
+            Record(runId, "publish", started);
             session.Version = iteration;
             Keep(runId, session);
             return (new PolicyUpdate(iteration, examples.Count, loss, accuracy), checkpoint);
@@ -234,7 +231,7 @@ public sealed class TrainerJobs(
         PolicyTrainer? trainer = null;
         try
         {
-            trainer = new PolicyTrainer(writer.Policy.Model, Options(settings));
+            trainer = new PolicyTrainer(writer.Policy.Model, TrainerCompute.Options(settings));
             trainer.LoadOptimizer(Path.Combine(folder, VersionWriter.OptimizerFile));
         }
         catch
@@ -247,6 +244,14 @@ public sealed class TrainerJobs(
 
         logger.LogInformation("run {RunId}: loaded the trainer from version {Version} ({Location})", runId, from.Version, from.Location);
         return new TrainerSession(writer, trainer, data, from.Version);
+    }
+
+    // The model work's time, for the system's account of an iteration; returns the time it ended.
+    private static long Record(string runId, string part, long started)
+    {
+        long now = Stopwatch.GetTimestamp();
+        GvmMetrics.RecordCompute(runId, part, Stopwatch.GetElapsedTime(started, now).TotalSeconds);
+        return now;
     }
 
     private void DropSession(string runId)
@@ -292,11 +297,4 @@ public sealed class TrainerJobs(
             _sessions[runId] = session;
         }
     }
-
-    private static TrainingOptions Options(PolicySettings settings) => new(LearningRate: settings.LearningRate, MaxGradNorm: 1.0);
-
-    private static double? Evaluate(LoadedPolicy policy, PolicyTaskData data) =>
-        data.Eval.Count == 0
-            ? null
-            : GreedyEvaluation.Accuracy(policy.Model, policy.Tokenizer, [.. data.Eval.Select(p => p with { Prompt = policy.Formatter.Format(p.Prompt) })], policy.Settings.MaxNewTokens, policy.StopIds);
 }

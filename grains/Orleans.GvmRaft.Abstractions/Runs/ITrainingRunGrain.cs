@@ -38,4 +38,13 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     /// <summary>Goes on with a paused run from the step it stopped at.</summary>
     [AlwaysInterleave]
     Task<RunSnapshot> ResumeAsync();
+
+    /// <summary>
+    /// Something the run may be waiting on happened (results of its queue's work arrived, its
+    /// trainer's job ended): a driving run looks at once instead of at its next tick. Fire and
+    /// forget; a run that is not driving ignores it.
+    /// </summary>
+    [OneWay]
+    [AlwaysInterleave]
+    Task WakeAsync();
 }

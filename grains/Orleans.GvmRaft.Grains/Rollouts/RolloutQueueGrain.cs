@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.Runs;
 
 namespace Orleans.GvmRaft.Rollouts;
 
@@ -177,6 +178,13 @@ public sealed class RolloutQueueGrain(
                 dispositions[g.Indexes[j]] = done[j];
             }
         }));
+
+        // The run waiting on this work looks at once, rather than at its next tick.
+        if (dispositions.Contains(CompletionDisposition.Accepted))
+        {
+            await grains.GetGrain<ITrainingRunGrain>(this.GetPrimaryKeyString()).WakeAsync();
+        }
+
         return dispositions;
     }
 

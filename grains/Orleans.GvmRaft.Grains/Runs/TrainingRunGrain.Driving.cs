@@ -30,6 +30,7 @@ public sealed partial class TrainingRunGrain
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private IGrainTimer? _timer;
     private bool _stepping;
+    private bool _wokenWhileStepping;
     private string? _lastError;
     private DateTimeOffset _retryAt;
     private DateTimeOffset? _drivingSince;
@@ -118,6 +119,24 @@ public sealed partial class TrainingRunGrain
     }
 
     /// <inheritdoc />
+    public Task WakeAsync()
+    {
+        if (!IsDriving || _timer is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        // A step under way may have read its progress before the news came: it looks once more.
+        if (_stepping)
+        {
+            _wokenWhileStepping = true;
+            return Task.CompletedTask;
+        }
+
+        return TickAsync(CancellationToken.None);
+    }
+
+    /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // Activation already resumed driving; the reminder only brings the grain back after its silo died.
@@ -184,9 +203,10 @@ public sealed partial class TrainingRunGrain
                     _loggedStep = (state.State.FinishedIterations, state.State.Step);
                     logger.LogDebug("run {RunId}: iteration {Iteration}, step {Step}", RunId, state.State.FinishedIterations + 1, state.State.Step);
                 }
+                _wokenWhileStepping = false;
                 bool advanced = await StepAsync();
                 ObservePhase();
-                if (!advanced)
+                if (!advanced && !_wokenWhileStepping)
                 {
                     break;
                 }

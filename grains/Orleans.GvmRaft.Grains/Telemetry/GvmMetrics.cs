@@ -43,6 +43,14 @@ public static class GvmMetrics
     public static readonly Histogram<double> PhaseDuration = Meter.CreateHistogram<double>(
         "gvm.run.phase.duration", "s", "Wall time of one step of an iteration: pick_batch, estimate, allocate, sample or update.", tags: null, advice: StepBuckets);
 
+    /// <summary>
+    /// Wall time of the model work of workers and trainers (tags <c>run</c> and <c>part</c>: generate,
+    /// load_sampler, train, evaluate, publish, load_trainer), per run: set beside the phase
+    /// durations, what an iteration spent beyond its compute.
+    /// </summary>
+    public static readonly Histogram<double> ComputeDuration = Meter.CreateHistogram<double>(
+        "gvm.compute.duration", "s", "Wall time of model work: generate (sampling, verifying and probing a claim), load_sampler, train, evaluate, publish (storing a version), load_trainer.", tags: null, advice: StepBuckets);
+
     /// <summary>Prompt grains active on a silo (tag <c>silo</c>, see <see cref="SiloTag"/>).</summary>
     public static readonly UpDownCounter<long> PromptActivations = Meter.CreateUpDownCounter<long>(
         "gvm.prompt.activations", "{activation}", "Prompt grains active on the silo.");
@@ -50,6 +58,10 @@ public static class GvmMetrics
     /// <summary>How long a grain's state write took, as the grain saw it (tags <c>silo</c>, <c>grain</c>: its class, <c>outcome</c>).</summary>
     public static readonly Histogram<double> StorageWriteDuration = Meter.CreateHistogram<double>(
         "gvm.storage.write.duration", "s", "How long a grain state write took, group commits included.", tags: null, advice: WriteBuckets);
+
+    /// <summary>Records <paramref name="seconds"/> of model work <paramref name="part"/> for <paramref name="runId"/>.</summary>
+    public static void RecordCompute(string runId, string part, double seconds) =>
+        ComputeDuration.Record(seconds, new KeyValuePair<string, object?>("run", runId), new KeyValuePair<string, object?>("part", part));
 
     static GvmMetrics()
     {

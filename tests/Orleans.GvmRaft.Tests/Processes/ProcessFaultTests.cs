@@ -133,13 +133,13 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
             var joined = await cluster.StartWorkerAsync();
             int atJoin = (await run.GetSnapshotAsync())!.CompletedIterations;
 
-            // Within one full iteration after it joined, the new worker has completed work.
-            var directory = client.Client.GetGrain<IWorkerDirectoryGrain>(0);
+            // Within one full iteration after it joined, the new worker has claimed work. Its own log
+            // is the evidence: the directory learns of completed items only at the next heartbeat
+            // (2 s), which here is longer than an iteration.
             await WaitForAsync(
                 async () =>
                 {
-                    var worker = (await directory.GetWorkersAsync()).FirstOrDefault(w => w.WorkerId == joined.WorkerId);
-                    if (worker is { Items: > 0 })
+                    if (joined.Output.Contains("items of run joining-worker", StringComparison.Ordinal))
                     {
                         return true;
                     }
@@ -147,7 +147,14 @@ public sealed class ProcessFaultTests(PostgresServer postgres, ITestOutputHelper
                     Assert.True((await run.GetSnapshotAsync())!.CompletedIterations <= atJoin + 2, "the new worker got no work within an iteration");
                     return (bool?)null;
                 },
-                TimeSpan.FromMinutes(2));
+                TimeSpan.FromMinutes(2),
+                poll: TimeSpan.FromMilliseconds(50));
+
+            // And the directory hears of its completed items.
+            var directory = client.Client.GetGrain<IWorkerDirectoryGrain>(0);
+            await WaitForAsync(
+                async () => (await directory.GetWorkersAsync()).FirstOrDefault(w => w.WorkerId == joined.WorkerId) is { Items: > 0 } ? true : (bool?)null,
+                TimeSpan.FromMinutes(1));
 
             await WaitForCompletionAsync(run);
             await RunAudit.AssertAsync(client.Client, "joining-worker", PromptIds("joining-worker"), cluster.LedgerFolder);
