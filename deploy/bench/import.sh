@@ -9,7 +9,8 @@
 # postgresql starts a server from Debian's packages (durable defaults) in a temporary folder on a
 # free loopback port; sqlite uses a new file there; memory defines every prompt through its grain
 # (no bulk path), which is where per-grain instruments count. With metrics the silo serves
-# Gvm:Metrics on a free port, scraped once after the import. With tls, openssl makes a CA and a certificate
+# Gvm:Metrics on a free port, scraped once after the import. sqlite also times a plain bulk load of
+# the same file into the same table (deploy/bench/sqlite-baseline.py) and reports the ratio. With tls, openssl makes a CA and a certificate
 # for the silo and one for gvm (as README's Security section does). Everything is removed afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -80,12 +81,23 @@ activations=-1
 if [ "$metrics" = metrics ]; then
   activations=$(curl -sf "http://127.0.0.1:${ports[2]}/metrics" | awk '/^gvm_prompt_activations[{ ]/ {print $NF}')
 fi
-python3 - "$store" "$prompts" "$seconds" "$hwm" "$transport" "$metrics" "${activations:--1}" <<'PY'
+# For SQLite, the baseline of the same run: a plain bulk load of the same file into the same table
+# (deploy/bench/sqlite-baseline.py), once the silo has stopped.
+baseline=0
+if [ "$store" = sqlite ]; then
+  kill "$silo_pid" 2>/dev/null; wait "$silo_pid" 2>/dev/null || true; silo_pid=""
+  baseline=$(python3 deploy/bench/sqlite-baseline.py "$work/prompts.jsonl" "$work/baseline.db" bench | python3 -c 'import json,sys; print(json.load(sys.stdin)["rowsPerSecond"])')
+fi
+python3 - "$store" "$prompts" "$seconds" "$hwm" "$transport" "$metrics" "${activations:--1}" "$baseline" <<'PY'
 import json, sys
 store, prompts, seconds, hwm_kib, transport, metrics, activations = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6], float(sys.argv[7])
+baseline = int(sys.argv[8])
 result = {"storage": store, "transport": transport, "metrics": metrics == "metrics", "prompts": prompts, "importSeconds": round(seconds, 1),
           "importPromptsPerSecond": round(prompts / seconds), "siloPeakWorkingSetBytes": hwm_kib * 1024}
 if activations >= 0:
     result["scrapedPromptActivations"] = int(activations)
+if baseline > 0:
+    result["plainSqliteRowsPerSecond"] = baseline
+    result["importOverPlain"] = round(prompts / seconds / baseline, 3)
 print(json.dumps(result))
 PY
