@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Policy.Rollouts;
@@ -106,13 +105,7 @@ public sealed class ClaimProcessor(string workerId, IGrainFactory grains, RunPol
 
         ulong seed = SeedOf(items[0].ItemId, leases[0].Attempt);
         // Timed on the compute thread: a wait for the device's turn is not model work.
-        var outcomes = await schedulers.For(policy.Settings.Device).RunAsync(() =>
-        {
-            long started = Stopwatch.GetTimestamp();
-            var drawn = executor.Execute(requests, seed);
-            GvmMetrics.RecordCompute(runId, "generate", Stopwatch.GetElapsedTime(started).TotalSeconds);
-            return drawn;
-        });
+        var outcomes = await schedulers.For(policy.Settings.Device).RunAsync(() => GvmMetrics.TimeCompute(runId, "generate", () => executor.Execute(requests, seed)));
         var results = items.Select((item, i) => Results(item, outcomes[i])).ToArray();
 
         // One call for the claim's results: each shard writes its state once for all of them.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Policy.Probe;
@@ -65,13 +64,7 @@ public sealed class RunPolicies(IGrainFactory grains, ICheckpointStore store, De
         // A worker bound to a device (Gvm:Worker:Devices) samples there whatever the run names.
         var settings = device is null ? release.Settings : release.Settings with { Device = device };
         string folder = await store.OpenAsync(new StoredCheckpoint(checkpoint.Location, checkpoint.Hash));
-        var policy = await schedulers.For(settings.Device).RunAsync(() =>
-        {
-            long started = Stopwatch.GetTimestamp();
-            var loaded = LoadedPolicy.Open(folder, settings, training: false);
-            GvmMetrics.RecordCompute(runId, "load_sampler", Stopwatch.GetElapsedTime(started).TotalSeconds);
-            return loaded;
-        });
+        var policy = await schedulers.For(settings.Device).RunAsync(() => GvmMetrics.TimeCompute(runId, "load_sampler", () => LoadedPolicy.Open(folder, settings, training: false)));
         var executor = new RolloutExecutor(policy.Model, policy.Tokenizer, policy.Sampling, ProbeTarget.EmbedTokens, sampleBatch);
         lock (_held)
         {

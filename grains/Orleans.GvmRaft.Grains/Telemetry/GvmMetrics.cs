@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -62,6 +63,16 @@ public static class GvmMetrics
     /// <summary>Records <paramref name="seconds"/> of model work <paramref name="part"/> for <paramref name="runId"/>.</summary>
     public static void RecordCompute(string runId, string part, double seconds) =>
         ComputeDuration.Record(seconds, new KeyValuePair<string, object?>("run", runId), new KeyValuePair<string, object?>("part", part));
+
+    /// <summary>Runs <paramref name="work"/> and records its wall time as model work <paramref name="part"/> for <paramref name="runId"/>.</summary>
+    public static T TimeCompute<T>(string runId, string part, Func<T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        long started = Stopwatch.GetTimestamp();
+        var result = work();
+        RecordCompute(runId, part, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return result;
+    }
 
     static GvmMetrics()
     {
