@@ -33,7 +33,7 @@ public sealed class BenchOverheadCommandTests
         {
             double[] each = [.. json.GetProperty($"{path}IterationSeconds").EnumerateArray().Select(e => e.GetDouble())];
             Assert.Equal(2, each.Length);
-            Assert.Equal(mean, each.Average(), tolerance: 1e-9);
+            Assert.All(each, seconds => Assert.True(seconds > 0, $"{path}: an iteration of {seconds} s"));
 
             // Sampling and training took time on both paths; the rest (picking the batch,
             // allocating, and in the system whatever the phases left over) is what remains of the
