@@ -31,8 +31,22 @@ public static class ImportCommand
             {
                 var summary = await ConsoleProgress.RunAsync(error, async progress =>
                 {
-                    var (prompts, lines) = ReadWithProgress(path, progress);
-                    await using var connection = await cluster.ConnectAsync(result, cancellationToken);
+                    // The client connects while the file is read (each takes most of a second); a bad
+                    // file is still the error reported, and the connection is closed either way.
+                    var connecting = Task.Run(() => cluster.ConnectAsync(result, cancellationToken), cancellationToken);
+                    List<PromptDefinition> prompts;
+                    List<int> lines;
+                    try
+                    {
+                        (prompts, lines) = ReadWithProgress(path, progress);
+                    }
+                    catch
+                    {
+                        await DisposeQuietlyAsync(connecting);
+                        throw;
+                    }
+
+                    await using var connection = await connecting;
                     var tasks = new Dictionary<string, Spectre.Console.ProgressTask>();
                     void OnProgress(string phase, int done, int total)
                     {
@@ -78,6 +92,19 @@ public static class ImportCommand
             }
         });
         return command;
+    }
+
+    // The connection made alongside a file that turned out bad: closed, and whatever failed in it
+    // ignored, since the file's error is the one to report.
+    private static async Task DisposeQuietlyAsync(Task<ClusterConnection> connecting)
+    {
+        try
+        {
+            await (await connecting).DisposeAsync();
+        }
+        catch (Exception)
+        {
+        }
     }
 
     private static InputFileException Conflicts(string path, List<PromptDefinition> prompts, List<int> lines, List<string> conflicts)

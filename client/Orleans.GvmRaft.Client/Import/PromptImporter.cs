@@ -12,8 +12,13 @@ namespace Orleans.GvmRaft.Client.Import;
 /// again: prompts already stored are unchanged, and set membership converges.
 /// </summary>
 /// <param name="grains">The cluster.</param>
-/// <param name="batchSize">Prompts per call (and per transaction).</param>
-public sealed class PromptImporter(IGrainFactory grains, int batchSize = 5_000)
+/// <param name="batchSize">Most prompts per call (and per transaction).</param>
+/// <param name="batchCharacters">
+/// Most characters (ids, texts, answers) per call past its first prompt, so long prompts make
+/// smaller messages: Orleans refuses a message over 100 MB, and one of 8 Mi characters takes well
+/// under a second.
+/// </param>
+public sealed class PromptImporter(IGrainFactory grains, int batchSize = 20_000, long batchCharacters = 8 << 20)
 {
     // Batches checked at once: enough to keep the silo and the database busy together.
     private const int ChecksInFlight = 4;
@@ -46,16 +51,16 @@ public sealed class PromptImporter(IGrainFactory grains, int batchSize = 5_000)
     public async Task<List<string>> FindConflictsAsync(IReadOnlyList<PromptDefinition> prompts, Action<string, int, int>? onProgress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prompts);
-        int batches = (prompts.Count + batchSize - 1) / batchSize;
-        var found = new string[batches][];
+        var batches = Batches(prompts);
+        var found = new string[batches.Count][];
         int checkedSoFar = 0;
         onProgress?.Invoke("checking", 0, prompts.Count);
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, batches),
+            Enumerable.Range(0, batches.Count),
             new ParallelOptions { MaxDegreeOfParallelism = ChecksInFlight, CancellationToken = cancellationToken },
             async (b, _) =>
             {
-                var batch = Batch(prompts, b);
+                var batch = batches[b];
                 found[b] = await Catalog.FindConflictsAsync(batch);
 
                 // One report at a time, always forward, whichever batch finished.
@@ -82,10 +87,9 @@ public sealed class PromptImporter(IGrainFactory grains, int batchSize = 5_000)
 
         int created = 0, written = 0;
         onProgress?.Invoke("importing", 0, prompts.Count);
-        for (int b = 0; written < prompts.Count; b++)
+        foreach (var batch in Batches(prompts))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = Batch(prompts, b);
             created += (await Catalog.ImportAsync(batch, set)).Created;
             written += batch.Length;
             onProgress?.Invoke("importing", written, prompts.Count);
@@ -94,9 +98,32 @@ public sealed class PromptImporter(IGrainFactory grains, int batchSize = 5_000)
         return new ImportSummary(created, prompts.Count - created);
     }
 
-    private PromptDefinition[] Batch(IReadOnlyList<PromptDefinition> prompts, int index)
+    // Consecutive batches in file order, each at most batchSize prompts and (past its first prompt)
+    // batchCharacters of text.
+    private List<PromptDefinition[]> Batches(IReadOnlyList<PromptDefinition> prompts)
     {
-        int start = index * batchSize;
-        return [.. Enumerable.Range(start, Math.Min(batchSize, prompts.Count - start)).Select(i => prompts[i])];
+        var batches = new List<PromptDefinition[]>();
+        var batch = new List<PromptDefinition>();
+        long characters = 0;
+        foreach (var prompt in prompts)
+        {
+            long size = prompt.Id.Length + prompt.Text.Length + prompt.Answer.Length + prompt.Verifier.Length;
+            if (batch.Count == batchSize || (batch.Count > 0 && characters + size > batchCharacters))
+            {
+                batches.Add([.. batch]);
+                batch.Clear();
+                characters = 0;
+            }
+
+            batch.Add(prompt);
+            characters += size;
+        }
+
+        if (batch.Count > 0)
+        {
+            batches.Add([.. batch]);
+        }
+
+        return batches;
     }
 }

@@ -28,23 +28,19 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     /// Starts driving the run: prepare the policy, then iterate until the configured number of
     /// iterations is done. Needs a non-empty prompt set; the run then waits for workers (worker silos, or for an external policy whoever claims its queue's work). Starting a started run is a no-op.
     /// </summary>
-    [AlwaysInterleave]
     Task<RunSnapshot> StartAsync();
 
     /// <summary>Stops the run at the next step boundary; its state is kept and <see cref="ResumeAsync"/> goes on.</summary>
-    [AlwaysInterleave]
     Task<RunSnapshot> PauseAsync();
 
     /// <summary>Goes on with a paused run from the step it stopped at.</summary>
-    [AlwaysInterleave]
     Task<RunSnapshot> ResumeAsync();
 
     /// <summary>
     /// Something the run may be waiting on happened (results of its queue's work arrived, its
     /// trainer's job ended): a driving run looks at once instead of at its next tick. Fire and
-    /// forget; a run that is not driving ignores it.
+    /// forget; a run that is not driving ignores it. Waits its turn like a step (steps never overlap).
     /// </summary>
     [OneWay]
-    [AlwaysInterleave]
     Task WakeAsync();
 }

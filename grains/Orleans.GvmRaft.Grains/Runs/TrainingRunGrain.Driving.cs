@@ -8,10 +8,14 @@ using Orleans.GvmRaft.Workers;
 namespace Orleans.GvmRaft.Runs;
 
 /// <summary>
-/// The driven iteration: a grain timer advances a persisted state machine — pick the
-/// batch, stage 1, allocate, stage 2, update — one step at a time. Steps are idempotent (work items
-/// and plans are keyed by iteration), so a step repeated after a crash or a failed write does no
-/// harm; a reminder reactivates a driven run whose silo went away.
+/// The driven iteration: a persisted state machine — pick the batch, stage 1, allocate, stage 2,
+/// update — advanced by <see cref="StepAsync"/>, one step per phase. Steps run as ordinary grain
+/// turns (the timer's ticks and <see cref="WakeAsync"/> do not interleave, nor do the commands),
+/// so no two steps or writes overlap; only the read-only calls interleave. A step that moves to a
+/// stage queues the stage's work before it commits the move, so a run at a stage always has its
+/// work queued. Steps are idempotent (work items and plans are keyed by iteration), so a step
+/// repeated after a crash or a failed write does no harm; a reminder reactivates a driven run
+/// whose silo went away.
 /// </summary>
 public sealed partial class TrainingRunGrain
 {
@@ -25,17 +29,9 @@ public sealed partial class TrainingRunGrain
     public static readonly TimeSpan RevivePeriod = TimeSpan.FromSeconds(10);
 
     private const string DriveReminder = "drive";
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private IGrainTimer? _timer;
-    private bool _stepping;
-    private bool _wokenWhileStepping;
-    private string? _lastError;
-    private DateTimeOffset _retryAt;
-    private DateTimeOffset? _drivingSince;
-    private (int Iteration, RolloutStage Stage, int Round)? _queued;
-    private (int Finished, IterationStep Step)? _loggedStep;
+    // After a failed step the timer's next tick waits this long (a wake still looks at once).
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
     private bool IsDriving => state.State is { Driven: true, Paused: false, Failure: null, Config: { } config } s && !config.IsComplete(s.FinishedIterations, s.Samples);
 
@@ -57,6 +53,15 @@ public sealed partial class TrainingRunGrain
 
         if (IsDriving)
         {
+            // A run stored by a version that queued a stage's work after moving to it may have
+            // moved without queuing: queued again (known items are ignored).
+            if (state.State is { Prepared: true, Step: IterationStep.Estimate or IterationStep.Sample } s)
+            {
+                await Queue.EnqueueAsync(s.Step == IterationStep.Estimate
+                    ? WorkItems(s.FinishedIterations + 1, RolloutStage.Estimate, s.Batch!, s.Stage1Counts!, round: 0)
+                    : WorkItems(s.FinishedIterations + 1, RolloutStage.Sample, s.Batch!, s.RoundSamples ?? s.LastAllocation!.Samples, s.Round));
+            }
+
             StartDriving();
         }
 
@@ -119,22 +124,7 @@ public sealed partial class TrainingRunGrain
     }
 
     /// <inheritdoc />
-    public Task WakeAsync()
-    {
-        if (!IsDriving || _timer is null)
-        {
-            return Task.CompletedTask;
-        }
-
-        // A step under way may have read its progress before the news came: it looks once more.
-        if (_stepping)
-        {
-            _wokenWhileStepping = true;
-            return Task.CompletedTask;
-        }
-
-        return TickAsync(CancellationToken.None);
-    }
+    public Task WakeAsync() => IsDriving && _timer is not null ? TickAsync(CancellationToken.None) : Task.CompletedTask;
 
     /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status)
@@ -164,7 +154,7 @@ public sealed partial class TrainingRunGrain
     private void StartDriving()
     {
         _drivingSince ??= clock.GetUtcNow();
-        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _tickPeriod) { Interleave = true, KeepAlive = true });
+        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.Zero, _tickPeriod) { Interleave = false, KeepAlive = true });
     }
 
     private void StopDriving()
@@ -184,18 +174,11 @@ public sealed partial class TrainingRunGrain
     private double DrivingSeconds() =>
         state.State.Seconds + (_drivingSince is { } since ? (clock.GetUtcNow() - since).TotalSeconds : 0);
 
+    // A tick or a wake: steps until one waits on something (the workers, the trainer's job).
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (_stepping || clock.GetUtcNow() < _retryAt)
-        {
-            return;
-        }
-
-        _stepping = true;
         try
         {
-            // A step that made progress is followed at once by the next; a step waiting on the
-            // workers returns and the next tick looks again.
             while (IsDriving && !cancellationToken.IsCancellationRequested)
             {
                 if (_loggedStep != (state.State.FinishedIterations, state.State.Step))
@@ -203,10 +186,10 @@ public sealed partial class TrainingRunGrain
                     _loggedStep = (state.State.FinishedIterations, state.State.Step);
                     logger.LogDebug("run {RunId}: iteration {Iteration}, step {Step}", RunId, state.State.FinishedIterations + 1, state.State.Step);
                 }
-                _wokenWhileStepping = false;
+
                 bool advanced = await StepAsync();
                 ObservePhase();
-                if (!advanced && !_wokenWhileStepping)
+                if (!advanced)
                 {
                     break;
                 }
@@ -221,15 +204,12 @@ public sealed partial class TrainingRunGrain
         catch (Exception e)
         {
             _lastError = e.Message;
-            _retryAt = clock.GetUtcNow() + RetryDelay;
+            _timer?.Change(RetryDelay, _tickPeriod);
             logger.LogWarning(e, "run {RunId}: step {Step} of iteration {Iteration} failed; retrying", RunId, state.State.Step, state.State.FinishedIterations + 1);
-        }
-        finally
-        {
-            _stepping = false;
         }
     }
 
+    // The step table: one step per phase of the iteration; true when it moved the run on.
     private async Task<bool> StepAsync()
     {
         var s = state.State;
@@ -292,6 +272,7 @@ public sealed partial class TrainingRunGrain
             }
         }
 
+        await Queue.EnqueueAsync(WorkItems(iteration, RolloutStage.Estimate, batch, counts, round: 0));
         await CommitAsync(c =>
         {
             c.Batch = batch;
@@ -307,6 +288,7 @@ public sealed partial class TrainingRunGrain
         var plan = state.State.LastAllocation?.Iteration == iteration
             ? state.State.LastAllocation
             : await PlanAsync(config, iteration, state.State.Batch!);
+        await Queue.EnqueueAsync(WorkItems(iteration, RolloutStage.Sample, plan.PromptIds, plan.Samples, round: 1));
         await CommitAsync(c =>
         {
             c.LastAllocation = plan;
@@ -317,15 +299,9 @@ public sealed partial class TrainingRunGrain
         });
     }
 
+    // The stage's work was queued by the step that moved to it.
     private async Task<bool> AwaitStageAsync(int iteration, RolloutStage stage, IterationStep next)
     {
-        int round = stage == RolloutStage.Sample ? state.State.Round : 0;
-        if (_queued != (iteration, stage, round))
-        {
-            await Queue.EnqueueAsync(WorkItems(iteration, stage));
-            _queued = (iteration, stage, round);
-        }
-
         // Re-asserted while waiting: the directory lives in memory and may have restarted.
         await AnnounceAsync(true);
         var progress = await Queue.GetProgressAsync(iteration, stage);
@@ -351,15 +327,14 @@ public sealed partial class TrainingRunGrain
         return true;
     }
 
-    private RolloutWorkItem[] WorkItems(int iteration, RolloutStage stage)
+    // A stage's work: counts[i] responses for batch[i]. Stage 2 is drawn in rounds (one unless
+    // the allocator plans more); later rounds draw for prompts of earlier ones again, so the round
+    // keeps their item ids apart.
+    private RolloutWorkItem[] WorkItems(int iteration, RolloutStage stage, string[] batch, int[] counts, int round)
     {
-        var s = state.State;
-        string[] batch = s.Batch!;
-        int n0 = s.Config!.Stage1Samples;
-        int[] counts = stage == RolloutStage.Estimate ? s.Stage1Counts! : s.RoundSamples ?? s.LastAllocation!.Samples;
-
-        // Later rounds draw for prompts of earlier ones again: the round keeps their item ids apart.
-        string suffix = stage == RolloutStage.Sample && s.Round > 1 ? $"/r{s.Round}" : "";
+        int n0 = state.State.Config!.Stage1Samples;
+        long version = state.State.PolicyVersion;
+        string suffix = stage == RolloutStage.Sample && round > 1 ? $"/r{round}" : "";
         return [.. counts.Select((n, i) => (id: batch[i], n))
             .Where(x => x.n > 0)
             .Select(x => new RolloutWorkItem(
@@ -369,7 +344,7 @@ public sealed partial class TrainingRunGrain
                 iteration,
                 stage,
                 x.n,
-                s.PolicyVersion,
+                version,
                 ExtendsEstimate: stage == RolloutStage.Estimate && x.n < n0))];
     }
 

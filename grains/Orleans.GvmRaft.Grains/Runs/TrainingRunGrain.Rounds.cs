@@ -7,7 +7,7 @@ namespace Orleans.GvmRaft.Runs;
 /// <summary>
 /// Online allocation in rounds (Ada, DAPO): stage 2 is drawn round by round, each planned from the
 /// counts the queue recorded for the iteration so far, until the allocator has nothing more to
-/// draw or the budget is spent. Each round is persisted before its work is queued, and planned
+/// draw or the budget is spent. Each round's work is queued before the round is persisted, and planned
 /// only from recorded results (and a seeded refill draw), so a round repeated after a crash is the
 /// same round.
 /// </summary>
@@ -40,6 +40,7 @@ public sealed partial class TrainingRunGrain
         }
 
         var next = plan with { PromptIds = prompts, Samples = cumulative };
+        await Queue.EnqueueAsync(WorkItems(iteration, RolloutStage.Sample, prompts, draws, round));
         await CommitAsync(c =>
         {
             c.LastAllocation = next;

@@ -6,11 +6,6 @@ namespace Orleans.GvmRaft.Runs;
 /// <summary>The run's metrics (<see cref="GvmMetrics"/>): its queue, its steps and iterations, and its accept rate.</summary>
 public sealed partial class TrainingRunGrain
 {
-    // The step this activation last saw, since when, and whether it saw that step begin: a step
-    // it took over midway (after a restart) is not timed, nor is the iteration around it.
-    private (int Finished, IterationStep Step, DateTimeOffset Since, bool Timed)? _phase;
-    private DateTimeOffset? _iterationSince;
-
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

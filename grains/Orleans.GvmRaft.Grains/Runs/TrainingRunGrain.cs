@@ -5,7 +5,11 @@ using Orleans.GvmRaft.Prompts;
 
 namespace Orleans.GvmRaft.Runs;
 
-/// <summary>The coordinator of one training run: its API and the allocation (the driven iteration is in the other part).</summary>
+/// <summary>
+/// The coordinator of one training run: its API, its fields and the allocation. The other parts:
+/// the driven iteration (Driving), online rounds (Rounds), the iteration's end (Finishing), and
+/// metrics (Telemetry).
+/// </summary>
 [Placement.ControlPlacementFilter]
 public sealed partial class TrainingRunGrain(
     [PersistentState("run", GvmStorage.Runs)] IPersistentState<TrainingRunState> state,
@@ -17,6 +21,19 @@ public sealed partial class TrainingRunGrain(
     private readonly int _maxConcurrentCalls = options.Value.MaxConcurrentCalls;
     private readonly TimeSpan _tickPeriod = options.Value.TickPeriod;
     private readonly int _recentIterations = options.Value.RecentIterations;
+
+    // This activation's driving: the timer that ticks while the run drives (null otherwise), when
+    // driving began (the time driven is persisted with every write), the last step's error, and
+    // the step last logged.
+    private IGrainTimer? _timer;
+    private DateTimeOffset? _drivingSince;
+    private string? _lastError;
+    private (int Finished, IterationStep Step)? _loggedStep;
+
+    // The step this activation last saw, since when, and whether it saw that step begin: a step
+    // it took over midway (after a restart) is not timed, nor is the iteration around it.
+    private (int Finished, IterationStep Step, DateTimeOffset Since, bool Timed)? _phase;
+    private DateTimeOffset? _iterationSince;
 
     private string RunId => this.GetPrimaryKeyString();
 
@@ -127,23 +144,15 @@ public sealed partial class TrainingRunGrain(
             RunId, config, phase, s.FinishedIterations, [.. s.History], s.CreatedAt, s.Step, s.PolicyVersion, s.Failure ?? _lastError, s.InitialAccuracy, s.Samples, DrivingSeconds(), s.Prepared);
     }
 
-    // Driven steps interleave with the API calls, so writes take turns. Every write also stores
-    // the time driven so far (c.Seconds), which a change may read.
+    // Only non-interleaving turns write, so writes never overlap. Every write also stores the
+    // time driven so far (c.Seconds), which a change may read.
     private async Task CommitAsync(Action<TrainingRunState> change)
     {
-        await _writeLock.WaitAsync();
-        try
+        await state.CommitAsync(this, c =>
         {
-            await state.CommitAsync(this, c =>
-            {
-                c.Seconds = DrivingSeconds();
-                change(c);
-            });
-            _drivingSince = _drivingSince is null ? null : clock.GetUtcNow();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+            c.Seconds = DrivingSeconds();
+            change(c);
+        });
+        _drivingSince = _drivingSince is null ? null : clock.GetUtcNow();
     }
 }

@@ -148,6 +148,15 @@ public sealed record PromptRow
     public static PromptRow New(PromptDefinition definition, string? set) =>
         FromState(definition.Id, new PromptState { Definition = definition, Sets = set is null ? [] : [set] }, version: 1);
 
+    // What every new row holds besides its definition and sets.
+    private static readonly PromptRow NewTemplate = New(new PromptDefinition("new", "new", "new", VerifierKinds.Default), null);
+
+    /// <summary>
+    /// Whether this row is a new row (<see cref="New"/>): only its definition and sets differ from
+    /// the table's column defaults, so an insert may leave every other column to them.
+    /// </summary>
+    public bool IsNew => this with { Id = NewTemplate.Id, Text = NewTemplate.Text, Answer = NewTemplate.Answer, Verifier = NewTemplate.Verifier, Sets = NewTemplate.Sets } == NewTemplate;
+
     /// <summary>
     /// The row from its values in <see cref="Columns"/> order, as the database returned them;
     /// a value of the wrong type (SQLite columns take any) is a <see cref="PromptRowException"/>.

@@ -47,7 +47,7 @@ public sealed class TablePromptCatalog(IPromptTable table, IGrainFactory grains)
         }
 
         var absent = prompts.Where((_, i) => rows[i] is null).ToList();
-        bool[] inserted = await table.InsertNewAsync([.. absent.Select(p => PromptRow.New(p, set))]);
+        bool[] inserted = await table.InsertNewAsync(NewRows(absent, set));
 
         // Stored before, or meanwhile by someone else: they join through their grain.
         var insertedIds = absent.Where((_, i) => inserted[i]).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
@@ -73,6 +73,19 @@ public sealed class TablePromptCatalog(IPromptTable table, IGrainFactory grains)
         return [.. rows.Select(row => row.ToState() is { } s
             ? new PromptSnapshot(s.Definition!, s.Statistics, s.LatestEstimate, s.LastAllocation, s.History, s.Sets)
             : null)];
+    }
+
+    // Every new row is the first one's but for its definition (the same set, no statistics), so
+    // the row's JSON columns are written once per batch rather than once per prompt.
+    private static PromptRow[] NewRows(List<PromptDefinition> prompts, string? set)
+    {
+        if (prompts.Count == 0)
+        {
+            return [];
+        }
+
+        var first = PromptRow.New(prompts[0], set);
+        return [.. prompts.Select(p => first with { Id = p.Id, Text = p.Text, Answer = p.Answer, Verifier = p.Verifier })];
     }
 
     private static bool SameDefinition(PromptRow row, PromptDefinition prompt) =>

@@ -144,6 +144,27 @@ public sealed class GatewayCommandsTests : IAsyncLifetime
         Assert.Contains("no silo of cluster", show.Error);
     }
 
+    [Fact]
+    public async Task ImportConnectsWhileItReadsAndABadFileIsStillTheErrorReported()
+    {
+        // The client connects while the file is read: a bad line is what the user is told about
+        // even when no silo answers; a good file then meets the cluster's error.
+        string port = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string bad = CliRunner.TempFile(
+            """{"id": "b-1", "problem": "What is 2 + 2?", "answer": "4"}""",
+            """{"id": "b-2", "answer": "6"}""");
+        var badImport = await CliRunner.RunAsync("import", bad, "--connect-timeout", "1", "--gateway-port", port);
+        Assert.Equal(2, badImport.ExitCode);
+        Assert.Contains($"{bad}:2: \"problem\" (or \"prompt\") is missing", badImport.Error);
+        Assert.DoesNotContain("no silo of cluster", badImport.Error);
+
+        string good = CliRunner.TempFile("""{"id": "g-1", "problem": "What is 2 + 2?", "answer": "4"}""");
+        var goodImport = await CliRunner.RunAsync("import", good, "--connect-timeout", "1", "--gateway-port", port);
+        Assert.Equal(3, goodImport.ExitCode);
+        Assert.Contains("no silo of cluster", goodImport.Error);
+        Assert.Contains("nothing was imported", goodImport.Error);
+    }
+
     private Task<CliRunner.Result> Gvm(params string[] args) =>
         CliRunner.RunAsync([.. args, "--gateway-port", _gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--cluster-id", _clusterId]);
 }

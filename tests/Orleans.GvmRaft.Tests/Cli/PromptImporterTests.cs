@@ -26,6 +26,36 @@ public sealed class PromptImporterTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task LongPromptsMakeSmallerBatches()
+    {
+        // 160 characters per call at most. Each short prompt has 32 (id) + 40 (text) + 1 (answer)
+        // + 5 (verifier) = 78, so two fit in a call and a third does not; a prompt over the limit
+        // on its own still goes, alone.
+        string prefix = Guid.NewGuid().ToString("N")[..29];
+        var prompts = Enumerable.Range(0, 3)
+            .Select(i => new PromptDefinition($"{prefix}-{i:D2}", new string('x', 39) + i, $"{i}", VerifierKinds.Exact))
+            .Append(new PromptDefinition($"{prefix}-LL", new string('y', 500), "1", VerifierKinds.Exact))
+            .ToList();
+        var calls = new List<int>();
+        var importer = new PromptImporter(fixture.Client, batchSize: 1000, batchCharacters: 160);
+
+        var summary = await importer.ImportAsync(prompts, (phase, done, _) =>
+        {
+            if (phase == "importing")
+            {
+                calls.Add(done);
+            }
+        });
+
+        Assert.Equal(new ImportSummary(4, 0), summary);
+        Assert.Equal([0, 2, 3, 4], calls);
+        foreach (var p in prompts)
+        {
+            Assert.Equal(p, await fixture.Client.GetGrain<IPromptGrain>(p.Id).GetDefinitionAsync());
+        }
+    }
+
+    [Fact]
     public async Task AConflictAnywhereImportsNothing()
     {
         var existing = Prompts(1)[0];
