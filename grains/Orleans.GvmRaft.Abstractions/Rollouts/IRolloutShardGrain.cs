@@ -3,8 +3,9 @@ namespace Orleans.GvmRaft.Rollouts;
 /// <summary>
 /// A slice of one run's rollout work: up to <c>Gvm:Rollouts:ShardSize</c> items of one iteration
 /// and stage, keyed <c>run/iteration/stage/index</c>. Only the run's <see cref="IRolloutQueueGrain"/>
-/// calls it; each shard persists its own items, so a claim or a batch of results writes one small
-/// state instead of the whole iteration's.
+/// calls it; each shard persists its own items, so a batch of results writes one small state
+/// instead of the whole iteration's. Claims and renewals write nothing: leases live in memory and
+/// are stored with the shard's next write.
 /// </summary>
 public interface IRolloutShardGrain : IGrainWithStringKey
 {

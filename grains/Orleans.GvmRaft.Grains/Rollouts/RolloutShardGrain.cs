@@ -4,7 +4,14 @@ using Orleans.GvmRaft.Telemetry;
 
 namespace Orleans.GvmRaft.Rollouts;
 
-/// <summary>A slice of one run's leased rollout work (see <see cref="IRolloutShardGrain"/>).</summary>
+/// <summary>
+/// A slice of one run's leased rollout work (see <see cref="IRolloutShardGrain"/>). Leases are
+/// kept in memory: a claim or a renewal writes nothing, and they reach storage with the shard's
+/// next write (work enqueued, results recorded). A lease is a promise about the next minutes,
+/// not a fact to recover: a shard whose silo died forgets the leases it had not written, its
+/// items are claimable again at once, and the results of the worker that still holds one are
+/// accepted all the same, the first results winning as always (the outbox below).
+/// </summary>
 [Placement.ControlPlacementFilter]
 public sealed class RolloutShardGrain(
     [PersistentState("rollouts", GvmStorage.Runs)] IPersistentState<RolloutShardState> state,
@@ -13,6 +20,17 @@ public sealed class RolloutShardGrain(
     TimeProvider clock) : Grain, IRolloutShardGrain
 {
     private readonly RolloutQueueOptions _options = options.Value;
+
+    // Whether this activation began with open items: their leases, if any, may not have been
+    // written, so results for an item it shows unclaimed may come from a lease it forgot.
+    private bool _leasesMayBeForgotten;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _leasesMayBeForgotten = Open().Any();
+        return base.OnActivateAsync(cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task EnqueueAsync(RolloutWorkItem[] items)
@@ -35,7 +53,7 @@ public sealed class RolloutShardGrain(
     }
 
     /// <inheritdoc />
-    public async Task<ShardClaim> ClaimAsync(string workerId, int max)
+    public Task<ShardClaim> ClaimAsync(string workerId, int max)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
         int limit = Math.Clamp(max, 1, _options.MaxClaim);
@@ -49,25 +67,23 @@ public sealed class RolloutShardGrain(
         if (claimable.Count > 0)
         {
             var expires = now + _options.LeaseDuration;
-            await CommitAsync(s =>
+            foreach (string id in claimable)
             {
-                foreach (string id in claimable)
-                {
-                    var item = s.Items[id];
-                    item.WorkerId = workerId;
-                    item.LeaseExpiresAt = expires;
-                    item.Attempts++;
-                }
-            });
+                var item = state.State.Items[id];
+                item.WorkerId = workerId;
+                item.LeaseExpiresAt = expires;
+                item.Attempts++;
+            }
+
             GvmMetrics.ItemsClaimed.Add(claimable.Count, RunTag(claimable[0]));
         }
 
         var leases = claimable.Select(id => state.State.Items[id]).Select(i => new RolloutLease(i.Item, workerId, i.LeaseExpiresAt, i.Attempts)).ToArray();
-        return new ShardClaim(leases, WakeAt(now));
+        return Task.FromResult(new ShardClaim(leases, WakeAt(now)));
     }
 
     /// <inheritdoc />
-    public async Task<string[]> RenewAsync(string workerId, string[] itemIds)
+    public Task<string[]> RenewAsync(string workerId, string[] itemIds)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
         ArgumentNullException.ThrowIfNull(itemIds);
@@ -77,19 +93,13 @@ public sealed class RolloutShardGrain(
         var held = itemIds.Distinct(StringComparer.Ordinal)
             .Where(id => state.State.Items.TryGetValue(id, out var i) && !i.Completed && i.Failure is null && i.Pending is null && i.WorkerId == workerId)
             .ToArray();
-        if (held.Length > 0)
+        var expires = clock.GetUtcNow() + _options.LeaseDuration;
+        foreach (string id in held)
         {
-            var expires = clock.GetUtcNow() + _options.LeaseDuration;
-            await CommitAsync(s =>
-            {
-                foreach (string id in held)
-                {
-                    s.Items[id].LeaseExpiresAt = expires;
-                }
-            });
+            state.State.Items[id].LeaseExpiresAt = expires;
         }
 
-        return held;
+        return Task.FromResult(held);
     }
 
     // Items not done and not failed, in the order they were enqueued.
@@ -242,7 +252,7 @@ public sealed class RolloutShardGrain(
         }
 
         var item = entry.Item;
-        if (entry.WorkerId is null)
+        if (entry.WorkerId is null && !_leasesMayBeForgotten)
         {
             throw new InvalidOperationException($"work item '{itemId}' was never claimed; claim it before reporting results.");
         }
@@ -330,7 +340,19 @@ public sealed class RolloutShardGrain(
         DeactivateOnIdle();
     }
 
-    private Task CommitAsync(Action<RolloutShardState> change) => state.CommitAsync(this, change);
+    // A failed write reads the stored state back, which holds only the leases last written.
+    private async Task CommitAsync(Action<RolloutShardState> change)
+    {
+        try
+        {
+            await state.CommitAsync(this, change);
+        }
+        catch
+        {
+            _leasesMayBeForgotten = true;
+            throw;
+        }
+    }
 
     private KeyValuePair<string, object?> RunTag(string itemId) => new("run", state.State.Items[itemId].Item.RunId);
 }

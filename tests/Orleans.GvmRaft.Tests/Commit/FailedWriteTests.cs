@@ -137,17 +137,30 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task AShardWhoseClaimFailedToWriteHoldsNoLease()
+    public async Task AClaimWritesNothingAndAFailedCompletionForgetsTheLeaseNotTheResults()
     {
         var (queue, items) = await QueueAsync(1);
+        var item = items[0];
         await queue.EnqueueAsync(items);
-        var shard = fixture.Client.GetGrain<IRolloutShardGrain>($"{items[0].RunId}/1/Estimate/0");
-        await FailNextWriteAsync(shard, () => queue.ClaimAsync("w", 1));
-        var item = Assert.Single(await queue.GetItemsAsync(1, RolloutStage.Estimate));
-        Assert.Equal((0, (string?)null), (item.Leases, item.LeasedTo));
+        var shard = fixture.Client.GetGrain<IRolloutShardGrain>($"{item.RunId}/1/Estimate/0");
 
-        var lease = Assert.Single(await queue.ClaimAsync("w", 1));
-        Assert.Equal(1, lease.Attempt);
+        // Leases live in memory: the failure armed before the claim is still armed after it.
+        FaultInjectingStorage.FailWrites(shard.GetGrainId());
+        Assert.Equal(1, Assert.Single(await queue.ClaimAsync("w", 1)).Attempt);
+        Assert.True(FaultInjectingStorage.IsArmed(shard.GetGrainId()), "the claim wrote");
+
+        // The results' first write fails: the shard reads back what is stored, without the lease.
+        var report = new RolloutReport(item.ItemId, item.RunId, 1, 0, RolloutStage.Estimate, 2, 1, [1.0]);
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => queue.CompleteAsync(item.ItemId, "w", report));
+        Assert.Contains("injected write failure", e.ToString());
+        var forgotten = Assert.Single(await queue.GetItemsAsync(1, RolloutStage.Estimate));
+        Assert.Equal((0, (string?)null, (string?)null), (forgotten.Leases, forgotten.LeasedTo, forgotten.CompletedBy));
+
+        // The worker sends its results again: they are the item's, and count once.
+        Assert.Equal(CompletionDisposition.Accepted, await queue.CompleteAsync(item.ItemId, "w", report));
+        Assert.Equal(CompletionDisposition.Duplicate, await queue.CompleteAsync(item.ItemId, "w", report));
+        Assert.Equal("w", Assert.Single(await queue.GetItemsAsync(1, RolloutStage.Estimate)).CompletedBy);
+        Assert.Equal((2L, 1L), Counts((await fixture.Client.GetGrain<IPromptGrain>(item.PromptId).GetSnapshotAsync())!));
     }
 
     [Fact]

@@ -51,6 +51,33 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AShardThatRestartsForgetsItsUnwrittenLeasesAndTheHoldersResultsStillCount()
+    {
+        // A claim writes nothing: the shard restarted within the (one-second) lease shows the item
+        // unclaimed, and the results of the worker that held it are the item's all the same.
+        var (queue, items) = await QueueWithItemsAsync(1);
+        var item = items[0];
+        Assert.Single(await queue.ClaimAsync("worker-a", 1));
+        var shard = fixture.Client.GetGrain<IRolloutShardGrain>($"{item.RunId}/1/{item.Stage}/0");
+        var held = Assert.Single(await shard.GetItemsAsync());
+        Assert.Equal(("worker-a", 1), (held.LeasedTo, held.Leases));
+        await fixture.Cluster.DeactivateAsync(shard);
+        await fixture.Cluster.WaitForDeactivationAsync(shard);
+        var restarted = Assert.Single(await shard.GetItemsAsync());
+        Assert.Equal(((string?)null, 0), (restarted.LeasedTo, restarted.Leases));
+
+        Assert.Equal(CompletionDisposition.Accepted, await queue.CompleteAsync(item.ItemId, "worker-a", Report(item, accepted: 2)));
+        Assert.Equal(CompletionDisposition.Duplicate, await queue.CompleteAsync(item.ItemId, "worker-b", Report(item, accepted: 5)));
+        Assert.Equal((0, 0, 1, 0, item.Count, 2), Counts(await queue.GetProgressAsync(item.Iteration, item.Stage)));
+        Assert.Equal(2, (await Prompt(item.PromptId).GetSnapshotAsync())!.Statistics.Acceptances);
+
+        // A shard that never restarted still refuses results for an item nobody claimed.
+        var (fresh, freshItems) = await QueueWithItemsAsync(1);
+        var never = await Assert.ThrowsAsync<InvalidOperationException>(() => fresh.CompleteAsync(freshItems[0].ItemId, "worker-c", Report(freshItems[0], accepted: 1)));
+        Assert.Contains("never claimed", never.Message);
+    }
+
+    [Fact]
     public async Task WorkThatOutlastsItsLeaseIsDrawnOnceWhileTheLeaseIsRenewed()
     {
         // The fixture's lease is one second; the policy here takes three. Without renewal another
