@@ -31,9 +31,10 @@ public static class ImportCommand
             {
                 var summary = await ConsoleProgress.RunAsync(error, async progress =>
                 {
-                    // The client connects while the file is read (each takes most of a second); a bad
-                    // file is still the error reported, and the connection is closed either way.
-                    var connecting = Task.Run(() => cluster.ConnectAsync(result, cancellationToken), cancellationToken);
+                    // The client connects while the file is read (each takes most of a second). A bad
+                    // file is still the error reported, at once: the connecting is called off.
+                    using var readFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var connecting = Task.Run(() => cluster.ConnectAsync(result, readFailed.Token), readFailed.Token);
                     List<PromptDefinition> prompts;
                     List<int> lines;
                     try
@@ -42,6 +43,7 @@ public static class ImportCommand
                     }
                     catch
                     {
+                        await readFailed.CancelAsync();
                         await DisposeQuietlyAsync(connecting);
                         throw;
                     }

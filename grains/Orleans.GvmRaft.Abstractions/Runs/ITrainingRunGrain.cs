@@ -39,8 +39,9 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     /// <summary>
     /// Something the run may be waiting on happened (results of its queue's work arrived, its
     /// trainer's job ended): a driving run looks at once instead of at its next tick. Fire and
-    /// forget; a run that is not driving ignores it. Waits its turn like a step (steps never overlap).
+    /// forget; a run that is not driving ignores it. Many wakes while a step runs make one look.
     /// </summary>
     [OneWay]
+    [AlwaysInterleave]
     Task WakeAsync();
 }

@@ -89,14 +89,23 @@ public sealed class RolloutShardGrain(
         ArgumentNullException.ThrowIfNull(itemIds);
 
         // Still this worker's, even if its lease ran out unnoticed: nobody else claimed the item,
-        // so the work in progress is still the only draw and may go on.
+        // so the work in progress is still the only draw and may go on. A lease this activation
+        // may have forgotten (the item shows unclaimed) goes back to the worker renewing it.
         var held = itemIds.Distinct(StringComparer.Ordinal)
-            .Where(id => state.State.Items.TryGetValue(id, out var i) && !i.Completed && i.Failure is null && i.Pending is null && i.WorkerId == workerId)
+            .Where(id => state.State.Items.TryGetValue(id, out var i) && !i.Completed && i.Failure is null && i.Pending is null
+                && (i.WorkerId == workerId || (i.WorkerId is null && _leasesMayBeForgotten)))
             .ToArray();
         var expires = clock.GetUtcNow() + _options.LeaseDuration;
         foreach (string id in held)
         {
-            state.State.Items[id].LeaseExpiresAt = expires;
+            var item = state.State.Items[id];
+            if (item.WorkerId is null)
+            {
+                item.WorkerId = workerId;
+                item.Attempts++;
+            }
+
+            item.LeaseExpiresAt = expires;
         }
 
         return Task.FromResult(held);

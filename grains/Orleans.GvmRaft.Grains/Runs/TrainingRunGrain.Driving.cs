@@ -9,9 +9,10 @@ namespace Orleans.GvmRaft.Runs;
 
 /// <summary>
 /// The driven iteration: a persisted state machine — pick the batch, stage 1, allocate, stage 2,
-/// update — advanced by <see cref="StepAsync"/>, one step per phase. Steps run as ordinary grain
-/// turns (the timer's ticks and <see cref="WakeAsync"/> do not interleave, nor do the commands),
-/// so no two steps or writes overlap; only the read-only calls interleave. A step that moves to a
+/// update — advanced by <see cref="StepAsync"/>, one step per phase, on the ticks of a timer that
+/// does not interleave; commands do not interleave either, so no two steps or writes overlap. Only
+/// calls that write nothing interleave: the reads, and <see cref="WakeAsync"/>, which brings the
+/// next tick forward. A step that moves to a
 /// stage queues the stage's work before it commits the move, so a run at a stage always has its
 /// work queued. Steps are idempotent (work items and plans are keyed by iteration), so a step
 /// repeated after a crash or a failed write does no harm; a reminder reactivates a driven run
@@ -53,9 +54,9 @@ public sealed partial class TrainingRunGrain
 
         if (IsDriving)
         {
-            // A run stored by a version that queued a stage's work after moving to it may have
-            // moved without queuing: queued again (known items are ignored).
-            if (state.State is { Prepared: true, Step: IterationStep.Estimate or IterationStep.Sample } s)
+            // A run stored by the version that queued a stage's work after moving to it may have
+            // moved without queuing: queued again (known items are ignored), until its next write.
+            if (state.State is { QueuesBeforeMoving: false, Prepared: true, Step: IterationStep.Estimate or IterationStep.Sample } s)
             {
                 await Queue.EnqueueAsync(s.Step == IterationStep.Estimate
                     ? WorkItems(s.FinishedIterations + 1, RolloutStage.Estimate, s.Batch!, s.Stage1Counts!, round: 0)
@@ -124,7 +125,17 @@ public sealed partial class TrainingRunGrain
     }
 
     /// <inheritdoc />
-    public Task WakeAsync() => IsDriving && _timer is not null ? TickAsync(CancellationToken.None) : Task.CompletedTask;
+    public Task WakeAsync()
+    {
+        // Brings the timer's next tick forward to now. Wakes that come while a step runs, or while
+        // a tick waits for its turn, make one look after it; a failed step keeps its retry delay.
+        if (IsDriving && _lastError is null)
+        {
+            _timer?.Change(TimeSpan.Zero, _tickPeriod);
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public Task ReceiveReminder(string reminderName, TickStatus status)
@@ -195,7 +206,13 @@ public sealed partial class TrainingRunGrain
                 }
             }
 
-            _lastError = null;
+            if (_lastError is not null)
+            {
+                // Back to the usual period after a retry.
+                _lastError = null;
+                _timer?.Change(_tickPeriod, _tickPeriod);
+            }
+
             if (!IsDriving && _timer is not null && !state.State.Paused)
             {
                 await FinishRunAsync();

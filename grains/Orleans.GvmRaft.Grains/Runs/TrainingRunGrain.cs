@@ -151,6 +151,7 @@ public sealed partial class TrainingRunGrain(
         await state.CommitAsync(this, c =>
         {
             c.Seconds = DrivingSeconds();
+            c.QueuesBeforeMoving = true;
             change(c);
         });
         _drivingSince = _drivingSince is null ? null : clock.GetUtcNow();

@@ -86,4 +86,12 @@ public sealed class TrainingRunState
     /// </summary>
     [Id(19)]
     public bool HistoryArchived { get; set; }
+
+    /// <summary>
+    /// Written by a version whose steps queue a stage's work before they store the move to it, so
+    /// a run at a stage has its work queued. State of the earlier version (false: it stored the
+    /// move first and queued on its next tick) queues the stage's work again when activated.
+    /// </summary>
+    [Id(20)]
+    public bool QueuesBeforeMoving { get; set; }
 }

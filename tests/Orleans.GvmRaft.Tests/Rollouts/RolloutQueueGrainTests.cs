@@ -54,7 +54,7 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
     public async Task AShardThatRestartsForgetsItsUnwrittenLeasesAndTheHoldersResultsStillCount()
     {
         // A claim writes nothing: the shard restarted within the (one-second) lease shows the item
-        // unclaimed, and the results of the worker that held it are the item's all the same.
+        // unclaimed; the worker that held it gets it back by renewing, and its results count.
         var (queue, items) = await QueueWithItemsAsync(1);
         var item = items[0];
         Assert.Single(await queue.ClaimAsync("worker-a", 1));
@@ -65,6 +65,12 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
         await fixture.Cluster.WaitForDeactivationAsync(shard);
         var restarted = Assert.Single(await shard.GetItemsAsync());
         Assert.Equal(((string?)null, 0), (restarted.LeasedTo, restarted.Leases));
+
+        // The holder's next renewal takes the lease back: nobody else claimed the item meanwhile.
+        Assert.Equal([item.ItemId], await queue.RenewAsync("worker-a", [item.ItemId]));
+        var renewed = Assert.Single(await shard.GetItemsAsync());
+        Assert.Equal(("worker-a", 1), (renewed.LeasedTo, renewed.Leases));
+        Assert.Empty(await queue.RenewAsync("worker-b", [item.ItemId]));
 
         Assert.Equal(CompletionDisposition.Accepted, await queue.CompleteAsync(item.ItemId, "worker-a", Report(item, accepted: 2)));
         Assert.Equal(CompletionDisposition.Duplicate, await queue.CompleteAsync(item.ItemId, "worker-b", Report(item, accepted: 5)));
@@ -82,6 +88,10 @@ public sealed class RolloutQueueGrainTests(ClusterFixture fixture)
     {
         // The fixture's lease is one second; the policy here takes three. Without renewal another
         // worker claims the item after one second (AnExpiredLeaseIsIssuedAgainAndTheFirstResultsWin).
+        // The policy blocks a pool thread while it draws, and other tests run beside this one on
+        // two cores: threads start at once when needed, so the renewal is not left waiting for one.
+        ThreadPool.GetMinThreads(out int workerThreads, out int ioThreads);
+        ThreadPool.SetMinThreads(Math.Max(workerThreads, 32), ioThreads);
         var (queue, items) = await QueueWithItemsAsync(1);
         var item = items[0];
         int draws = 0;
