@@ -83,7 +83,7 @@ public sealed class ExternalWorker(
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(rewards);
         var report = new RolloutReport(
-            item.ItemId, item.RunId, item.Iteration, item.PolicyVersion, item.Stage, rewards.Length, rewards.Count(r => r == 1), gradNorms, item.ExtendsEstimate);
+            item.ItemId, item.RunId, item.Iteration, item.PolicyVersion, item.Stage, rewards.Length, rewards.Count(r => r == 1), gradNorms, item.ExtendsEstimate, item.Lineage);
 
         // No tokens: an external policy's responses live outside the cluster; the rewards are what the trainer counts.
         var responses = new RolloutResponses(item.ItemId, item.PromptId, [], [.. rewards.Select(_ => Array.Empty<int>())], rewards);

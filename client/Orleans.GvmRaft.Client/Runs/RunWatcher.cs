@@ -32,7 +32,7 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
             {
                 foreach (var h in await run.GetIterationsAsync(metrics[^1].Iteration, int.MaxValue))
                 {
-                    var row = new IterationMetrics(h.Iteration, h.Samples, h.TrainAcceptRate, h.EvalAccuracy, h.Seconds, h.PromptsAllocated, h.Loss ?? 0);
+                    var row = new IterationMetrics(h.Iteration, h.Samples, h.TrainAcceptRate, h.EvalAccuracy, h.Seconds, h.PromptsAllocated, h.Loss ?? 0, h.ClipFraction ?? 0, h.ApproxKl ?? 0, h.Stage1Attempts, h.PromptsSkipped, h.FromHistory);
                     folder.Record(row, h.Histogram ?? [], h.Rounds, h.EqualRewardGroups);
                     metrics.Add(row);
                     onIteration?.Invoke(row);

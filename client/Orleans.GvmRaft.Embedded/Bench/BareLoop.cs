@@ -112,7 +112,7 @@ public sealed class BareLoop(TrainSettings settings, WarmupCache warmups, Action
         ];
         long rollouts = estimate.Sum(o => (long)o.Attempts) + sample.Sum(o => (long)o.Attempts);
         var examples = UpdateExamples.Build(config.Algorithm, responses, policySettings.PromptMeanUpdate);
-        UpdateExamples.Train(trainer, examples, policySettings.MiniBatch, policySettings.GradientAccumulation, new Random(HashCode.Combine(policySettings.Seed, iteration)));
+        UpdateExamples.Train(trainer, examples, policySettings.MiniBatch, policySettings.GradientAccumulation, TrainerCompute.Shuffle(policySettings, iteration));
         var trained = training.Elapsed;
         if (iteration % config.EvalEvery == 0 || config.IsComplete(iteration, rolloutsBefore + rollouts))
         {

@@ -12,10 +12,11 @@ namespace Orleans.GvmRaft.Embedded.Train;
 public sealed record AllocatorArm(string Name, string Description, Func<TrainSettings, TrainSettings> Apply)
 {
     /// <summary>
-    /// Prompts per chunk of the chunk arm: the reference allocates over a whole data chunk; 512 makes
-    /// the main job's rollouts exactly three chunks.
+    /// Prompts per chunk of the chunk arms: the reference allocates over a whole data chunk. An
+    /// evaluation inside a chunk counts all of the chunk's rollouts, so 128 prompts (2,048 rollouts
+    /// at n0 = 8 and N / B = 8) is the largest chunk that resolves rollouts-to-target to 2,048.
     /// </summary>
-    public const int ChunkPrompts = 512;
+    public const int ChunkPrompts = 128;
 
     /// <summary>
     /// The main job's arm: GVM over chunks, the reference's own iteration. In the experiment
@@ -24,18 +25,32 @@ public sealed record AllocatorArm(string Name, string Description, Func<TrainSet
     /// </summary>
     public const string MainJob = "gvm-chunk";
 
+    /// <summary>
+    /// gvm-history with other runs' statistics of the same lineage as its prior. In an experiment it
+    /// runs right after the seed's <c>gvm-history</c> run, whose rollouts the report adds to its cost.
+    /// </summary>
+    public const string LineageArm = "gvm-history-lineage";
+
     private static readonly RunConfig Defaults = new();
 
     /// <summary>Every arm, in the order reports list them.</summary>
     public static IReadOnlyList<AllocatorArm> All { get; } =
     [
         new("uniform", "RAFT++, the same N / B stage-2 samples for every prompt", s => s with { Allocator = AllocatorKind.Uniform }),
+        new("uniform-chunk", $"RAFT++, uniform over a chunk of {ChunkPrompts} prompts, then the update steps through it in mini-batches", s => Chunk(s, AllocatorKind.Uniform)),
         new("gvm", "RAFT++, GVM allocation over each batch of B prompts", s => s with { Allocator = AllocatorKind.Gvm }),
-        new("gvm-chunk", $"RAFT++, GVM allocation over a chunk of {ChunkPrompts} prompts, then the update steps through it in mini-batches", Chunk),
-        new("gvm-reuse", "RAFT++, GVM with stage 1 shrunk to 2 draws where the prompt's persisted estimate is recent and confident", s => s with
+        new("gvm-chunk", $"RAFT++, GVM allocation over a chunk of {ChunkPrompts} prompts, then the update steps through it in mini-batches", s => Chunk(s, AllocatorKind.Gvm)),
+        new("knapsack", "RAFT++, Knapsack RL: no stage 1 once a prompt has a pass rate from its previous epoch; the whole n0·B + N by the knapsack rule", s => s with { Allocator = AllocatorKind.Knapsack }),
+        new("greso", "RAFT++, uniform draws with GRESO's pre-rollout skip of prompts on an all-correct or all-wrong streak of epochs", s => s with { Allocator = AllocatorKind.Greso }),
+        new("gvm-history", "RAFT++, GVM on each prompt's persisted p and G from this run as a prior discounted per policy version, stage 1 drawing only what the prior lacks", s => s with
         {
-            Allocator = AllocatorKind.Gvm,
-            Reuse = new Stage1Reuse(MaxPolicyLag: 20, MaxInterval: 0.5, Samples: 2),
+            Allocator = AllocatorKind.GvmHistory,
+            History = new HistorySettings(OtherRunDiscount: 0),
+        }),
+        new(LineageArm, "RAFT++, gvm-history that also starts from the statistics earlier runs of the same lineage (the same warm-up) left", s => s with
+        {
+            Allocator = AllocatorKind.GvmHistory,
+            History = new HistorySettings(),
         }),
         new("ada", $"RAFT++, online rounds of {Defaults.RoundSamples} draws until a prompt has an accepted and a rejected response or {Defaults.EnoughAccepted} accepted", s => s with { Allocator = AllocatorKind.Ada }),
         new("dapo", "GRPO, groups of n0 + N / B; groups with equal rewards dropped and refilled with fresh prompts from a budget of N", s => s with
@@ -57,12 +72,12 @@ public sealed record AllocatorArm(string Name, string Description, Func<TrainSet
 
     // The reference's iteration: B = K prompts, N scaled with it, and as many fewer iterations, so
     // the same rollouts are drawn; the update already steps through its examples in mini-batches.
-    private static TrainSettings Chunk(TrainSettings s)
+    private static TrainSettings Chunk(TrainSettings s, AllocatorKind allocator)
     {
         int factor = Math.Max(1, ChunkPrompts / s.BatchSize);
         return s with
         {
-            Allocator = AllocatorKind.Gvm,
+            Allocator = allocator,
             BatchSize = s.BatchSize * factor,
             Budget = s.Budget * factor,
             Iterations = Math.Max(1, s.Iterations / factor),

@@ -34,6 +34,22 @@ public static class Bootstrap
         return Statistic(a.Count, picks => picks.Average(i => a[i]) / picks.Average(i => b[i]), seed);
     }
 
+    /// <summary>
+    /// The mean paired difference <c>mean(a − b)</c> of two paired samples (same seeds, same order)
+    /// and its 95 % interval, seeds resampled as pairs.
+    /// </summary>
+    public static (double Mean, double Low, double High) PairedDifference(IReadOnlyList<double> a, IReadOnlyList<double> b, int seed = 2505)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count != b.Count)
+        {
+            throw new ArgumentException($"paired samples must have the same size ({a.Count} and {b.Count}).", nameof(b));
+        }
+
+        return Statistic(a.Count, picks => picks.Average(i => a[i] - b[i]), seed);
+    }
+
     private static (double Value, double Low, double High) Statistic(int count, Func<int[], double> statistic, int seed)
     {
         if (count == 0)

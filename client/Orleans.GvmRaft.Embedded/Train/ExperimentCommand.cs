@@ -19,13 +19,14 @@ public static class ExperimentCommand
         var seeds = new Option<int[]>("--seeds") { Description = "Seeds; every arm runs on each.", DefaultValueFactory = _ => [1, 2, 3, 4, 5], AllowMultipleArgumentsPerToken = true };
         var rollouts = new Option<long>("--rollouts") { Description = "Rollouts per run, both stages; every arm stops at the first iteration that reaches them.", DefaultValueFactory = _ => defaults.TotalRollouts };
         var target = new Option<double>("--target") { Description = "Held-out accuracy whose cost in rollouts is compared.", DefaultValueFactory = _ => TrainSettings.ExperimentTarget };
+        var trainPrompts = new Option<int>("--train-prompts") { Description = "Size of the training pool the epochs go over.", DefaultValueFactory = _ => defaults.TrainPrompts };
         var evalPrompts = new Option<int>("--eval-prompts") { Description = "Held-out problems per run.", DefaultValueFactory = _ => defaults.EvalPrompts };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with every run on stdout instead of the table." };
         var output = new Option<string>("--out") { Description = "Folder for the runs and the report.", DefaultValueFactory = _ => "runs/experiment" };
         var reportOnly = new Option<bool>("--report-only") { Description = "Train nothing: write the report again from the run folders already in --out." };
         var command = new Command("experiment", "Train the arithmetic preset with every allocator arm on the same seeds and rollouts, and compare them with bootstrap intervals.")
         {
-            arms, seeds, rollouts, target, evalPrompts, json, output, reportOnly,
+            arms, seeds, rollouts, target, trainPrompts, evalPrompts, json, output, reportOnly,
         };
         var stateOptions = new EmbeddedStateOptions();
         stateOptions.AddTo(command);
@@ -41,14 +42,15 @@ public static class ExperimentCommand
                 double goal = result.GetValue(target);
                 long budget = result.GetValue(rollouts);
                 int heldOut = result.GetValue(evalPrompts);
+                int pool = result.GetValue(trainPrompts);
                 if (chosen.Count == 0 || seedList.Length == 0)
                 {
                     throw new ArgumentException("--arms and --seeds need at least one value each.");
                 }
 
-                if (!(goal > 0 && goal <= 1) || budget < 1 || heldOut < 1)
+                if (!(goal > 0 && goal <= 1) || budget < 1 || heldOut < 1 || pool < 1)
                 {
-                    throw new ArgumentException("--target must be in (0, 1], --rollouts and --eval-prompts >= 1.");
+                    throw new ArgumentException("--target must be in (0, 1], --rollouts, --train-prompts and --eval-prompts >= 1.");
                 }
 
                 string folder = Path.GetFullPath(result.GetValue(output)!);
@@ -69,7 +71,7 @@ public static class ExperimentCommand
                 {
                     foreach (var arm in chosen)
                     {
-                        var settings = arm.Apply(defaults with { Seed = seed, EvalPrompts = heldOut, Arm = arm.Name })
+                        var settings = arm.Apply(defaults with { Seed = seed, EvalPrompts = heldOut, TrainPrompts = pool, Arm = arm.Name })
                             .WithRolloutBudget(budget)
                             .WithOutput(Path.Combine(folder, $"{arm.Name}-s{seed}"))
                             .WithFreshRunName(DateTimeOffset.UtcNow);

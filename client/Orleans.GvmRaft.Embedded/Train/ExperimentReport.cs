@@ -21,49 +21,91 @@ public static class ExperimentReport
     public static string ToJson(double target, IReadOnlyList<ExperimentRun> runs) =>
         JsonSerializer.Serialize(new { target, runs }, Json);
 
+    /// <summary>The second baseline: uniform sampling with the chunked iteration, which separates structure from allocation.</summary>
+    public const string ChunkBaseline = "uniform-chunk";
+
     /// <summary>
     /// The table, in Markdown. A run that never reached the target counts with all its rollouts
     /// (a lower bound: it needs more), and the table says how many did reach it; a speed-up
-    /// over such runs is marked as the bound it is (≥, ≤, or ~ when both arms missed).
+    /// over such runs is marked as the bound it is (≥, ≤, or ~ when both arms missed). Speed-ups
+    /// and the final-accuracy difference are paired by seed against each baseline present.
     /// </summary>
     public static string Table(double target, IReadOnlyList<ExperimentRun> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        runs = WithEarlierRunsCounted(runs);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| arm | seeds | accuracy at RL start | final accuracy [95 % CI] | best | rollouts to {target:P0} [95 % CI] | reached | speed-up over {Baseline} [95 % CI] |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        var baseline = runs.Where(r => r.Arm == Baseline).ToDictionary(r => r.Seed);
+        text.AppendLine(CultureInfo.InvariantCulture, $"| arm | seeds | accuracy at RL start | final accuracy [95 % CI] | best | rollouts to {target:P0} [95 % CI] | reached | speed-up over {Baseline} [95 % CI] | speed-up over {ChunkBaseline} [95 % CI] | final − {Baseline} [95 % CI] |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        var uniform = runs.Where(r => r.Arm == Baseline).ToDictionary(r => r.Seed);
+        var chunk = runs.Where(r => r.Arm == ChunkBaseline).ToDictionary(r => r.Seed);
         foreach (var arm in runs.GroupBy(r => r.Arm))
         {
             var list = arm.OrderBy(r => r.Seed).ToList();
             var final = Bootstrap.Mean([.. list.Select(r => r.FinalAccuracy)]);
             var cost = Bootstrap.Mean([.. list.Select(Cost)]);
             int reached = list.Count(r => r.RolloutsToTarget is not null);
-            string speedUp = "—";
-            var paired = list.Where(r => baseline.ContainsKey(r.Seed)).ToList();
-            if (arm.Key != Baseline && paired.Count > 0 && paired.All(r => Cost(r) > 0))
+            string difference = "—";
+            var paired = list.Where(r => uniform.ContainsKey(r.Seed)).ToList();
+            if (arm.Key != Baseline && paired.Count > 0)
             {
-                var ratio = Bootstrap.PairedRatio([.. paired.Select(r => Cost(baseline[r.Seed]))], [.. paired.Select(Cost)]);
-
-                // A missed target counts with all its rollouts, which understates that run's cost:
-                // the ratio is then a bound, not an estimate.
-                bool baselineMissed = paired.Any(r => baseline[r.Seed].RolloutsToTarget is null);
-                bool armMissed = paired.Any(r => r.RolloutsToTarget is null);
-                string ratioBound = (baselineMissed, armMissed) switch
-                {
-                    (true, false) => "≥ ",
-                    (false, true) => "≤ ",
-                    (true, true) => "~ ",
-                    _ => "",
-                };
-                speedUp = FormattableString.Invariant($"{ratioBound}{ratio.Ratio:F2}× [{ratio.Low:F2}, {ratio.High:F2}]");
+                var d = Bootstrap.PairedDifference([.. paired.Select(r => r.FinalAccuracy)], [.. paired.Select(r => uniform[r.Seed].FinalAccuracy)]);
+                difference = FormattableString.Invariant($"{d.Mean * 100:+0.0;-0.0} [{d.Low * 100:+0.0;-0.0}, {d.High * 100:+0.0;-0.0}] points");
             }
 
             string bound = reached < list.Count ? "≥ " : "";
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {arm.Key} | {string.Join(" ", list.Select(r => r.Seed))} | {list.Average(r => r.StartAccuracy):P1} | {final.Mean:P1} [{final.Low:P1}, {final.High:P1}] | {list.Average(r => r.BestAccuracy):P1} | {bound}{cost.Mean:F0} [{cost.Low:F0}, {cost.High:F0}] | {reached}/{list.Count} | {speedUp} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {arm.Key} | {string.Join(" ", list.Select(r => r.Seed))} | {list.Average(r => r.StartAccuracy):P1} | {final.Mean:P1} [{final.Low:P1}, {final.High:P1}] | {list.Average(r => r.BestAccuracy):P1} | {bound}{cost.Mean:F0} [{cost.Low:F0}, {cost.High:F0}] | {reached}/{list.Count} | {SpeedUp(arm.Key, Baseline, list, uniform)} | {SpeedUp(arm.Key, ChunkBaseline, list, chunk)} | {difference} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("| arm | rollouts (mean) | stage 1 | stage 2 | prompts skipped | estimates from history |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var arm in runs.GroupBy(r => r.Arm))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {arm.Key} | {arm.Average(r => r.Rollouts):F0} | {arm.Average(r => r.Stage1Rollouts):F0} | {arm.Average(r => r.Stage2Rollouts):F0} | {arm.Average(r => r.PromptsSkipped):F0} | {arm.Average(r => r.FromHistory):F0} |");
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The runs as their cost counts them: a <c>gvm-history-lineage</c> run starts from the
+    /// statistics of the seed's <c>gvm-history</c> run, so that run's rollouts are added to its
+    /// rollouts and to its rollouts to the target.
+    /// </summary>
+    public static IReadOnlyList<ExperimentRun> WithEarlierRunsCounted(IReadOnlyList<ExperimentRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var first = runs.Where(r => r.Arm == "gvm-history").ToDictionary(r => r.Seed);
+        return [.. runs.Select(r => r.Arm == AllocatorArm.LineageArm && first.TryGetValue(r.Seed, out var earlier)
+            ? r with { Rollouts = r.Rollouts + earlier.Rollouts, RolloutsToTarget = r.RolloutsToTarget + earlier.Rollouts }
+            : r)];
+    }
+
+    // The baseline's rollouts to target over the arm's, paired by seed, with its interval; "—" for
+    // the baseline itself or when no seed pairs.
+    private static string SpeedUp(string arm, string baselineArm, List<ExperimentRun> list, Dictionary<int, ExperimentRun> baseline)
+    {
+        var paired = list.Where(r => baseline.ContainsKey(r.Seed)).ToList();
+        if (arm == baselineArm || paired.Count == 0 || !paired.All(r => Cost(r) > 0))
+        {
+            return "—";
+        }
+
+        var ratio = Bootstrap.PairedRatio([.. paired.Select(r => Cost(baseline[r.Seed]))], [.. paired.Select(Cost)]);
+
+        // A missed target counts with all its rollouts, which understates that run's cost: the
+        // ratio is then a bound, not an estimate.
+        bool baselineMissed = paired.Any(r => baseline[r.Seed].RolloutsToTarget is null);
+        bool armMissed = paired.Any(r => r.RolloutsToTarget is null);
+        string ratioBound = (baselineMissed, armMissed) switch
+        {
+            (true, false) => "≥ ",
+            (false, true) => "≤ ",
+            (true, true) => "~ ",
+            _ => "",
+        };
+        return FormattableString.Invariant($"{ratioBound}{ratio.Ratio:F2}× [{ratio.Low:F2}, {ratio.High:F2}]");
     }
 
     /// <summary>

@@ -12,6 +12,10 @@ namespace Orleans.GvmRaft.Embedded.Train;
 /// <param name="RolloutsToTarget">Cumulative rollouts (both stages) at the first evaluation at or above the target; null when none was.</param>
 /// <param name="Rollouts">Rollouts the run drew in all.</param>
 /// <param name="Iterations">Iterations it ran.</param>
+/// <param name="Stage1Rollouts">Of <paramref name="Rollouts"/>, those drawn in stage 1.</param>
+/// <param name="Stage2Rollouts">Of <paramref name="Rollouts"/>, those drawn in stage 2.</param>
+/// <param name="PromptsSkipped">(prompt, iteration) pairs of the batches drawn for in neither stage.</param>
+/// <param name="FromHistory">(prompt, iteration) pairs allocated from an estimate the run had before the iteration.</param>
 public sealed record ExperimentRun(
     string Arm,
     int Seed,
@@ -20,7 +24,11 @@ public sealed record ExperimentRun(
     double BestAccuracy,
     long? RolloutsToTarget,
     long Rollouts,
-    int Iterations)
+    int Iterations,
+    long Stage1Rollouts = 0,
+    long Stage2Rollouts = 0,
+    long PromptsSkipped = 0,
+    long FromHistory = 0)
 {
     /// <summary>The run's evaluations: (iteration, cumulative rollouts, accuracy), the start included.</summary>
     [JsonIgnore]
@@ -44,7 +52,11 @@ public sealed record ExperimentRun(
             evaluated.Max(e => e.Accuracy),
             evaluated.Where(e => e.Accuracy >= target).Select(e => (long?)e.Samples).FirstOrDefault(),
             metrics[^1].Samples,
-            metrics[^1].Iteration)
+            metrics[^1].Iteration,
+            metrics.Sum(m => m.Stage1Rollouts),
+            metrics[^1].Samples - metrics.Sum(m => m.Stage1Rollouts),
+            metrics.Sum(m => (long)m.PromptsSkipped),
+            metrics.Sum(m => (long)m.FromHistory))
         {
             Curve = evaluated,
         };

@@ -1,3 +1,4 @@
+using Orleans.GvmRaft.Allocation;
 using Orleans.GvmRaft.Policy.Model;
 using static TorchSharp.torch;
 
@@ -7,10 +8,19 @@ namespace Orleans.GvmRaft.Policy.Sampling;
 /// Batched generation with a key-value cache: prompts are left-padded into one batch, the prompt is
 /// run once (prefill), then one token per step for every unfinished response.
 /// </summary>
+/// <remarks>
+/// Every response draws from a random stream of its own (its row seed and the step), by inverting
+/// the distribution's cumulative sum at that stream's uniform: what a response is depends on its
+/// seed and its prompt, not on which other responses share its batch or in which order, so a run
+/// is repeatable whichever worker claims which items.
+/// </remarks>
 public sealed class Sampler(Decoder model)
 {
-    /// <summary>Generates one response per prompt.</summary>
-    public IReadOnlyList<Generation> Generate(IReadOnlyList<int[]> prompts, SamplingOptions options)
+    /// <summary>
+    /// Generates one response per prompt; response b draws from stream <paramref name="rowSeeds"/>[b],
+    /// or, when none are given, from <see cref="SamplingOptions.Seed"/> mixed with b.
+    /// </summary>
+    public IReadOnlyList<Generation> Generate(IReadOnlyList<int[]> prompts, SamplingOptions options, IReadOnlyList<ulong>? rowSeeds = null)
     {
         options.Validate();
         if (prompts.Count == 0)
@@ -23,11 +33,16 @@ public sealed class Sampler(Decoder model)
             throw new ArgumentException("every prompt needs at least one token.");
         }
 
+        if (rowSeeds is not null && rowSeeds.Count != prompts.Count)
+        {
+            throw new ArgumentException($"{rowSeeds.Count} row seeds for {prompts.Count} prompts.", nameof(rowSeeds));
+        }
+
         int batch = prompts.Count;
         int promptLength = prompts.Max(p => p.Length);
         int total = promptLength + options.MaxNewTokens;
         var device = model.Device;
-        using var generator = new Generator(options.Seed, device);
+        ulong[] streams = [.. Enumerable.Range(0, batch).Select(b => rowSeeds?[b] ?? SeedMix.Mix(options.Seed, (ulong)b))];
         using var noGrad = no_grad();
         using var cache = new KeyValueCache(model.Config, batch, total, model.DType, device);
 
@@ -50,7 +65,8 @@ public sealed class Sampler(Decoder model)
             using (NewDisposeScope())
             {
                 using var output = model.Forward(next, mask.narrow(1, 0, filled), cache, lastPositionOnly: true);
-                (chosen, chosenLogProbs) = Choose(output.Logits.select(1, -1).to_type(ScalarType.Float32), options, generator);
+                double[] uniforms = [.. streams.Select(seed => SeedMix.Uniform(seed, (ulong)step))];
+                (chosen, chosenLogProbs) = Choose(output.Logits.select(1, -1).to_type(ScalarType.Float32), options, uniforms);
             }
 
             next.Dispose();
@@ -76,7 +92,7 @@ public sealed class Sampler(Decoder model)
         return [.. Enumerable.Range(0, batch).Select(b => new Generation([.. tokens[b]], [.. logProbs[b]], stopped[b]))];
     }
 
-    private static (int[] Tokens, float[] LogProbs) Choose(Tensor logits, SamplingOptions options, Generator generator)
+    private static (int[] Tokens, float[] LogProbs) Choose(Tensor logits, SamplingOptions options, double[] uniforms)
     {
         if (options.Temperature == 0)
         {
@@ -105,7 +121,13 @@ public sealed class Sampler(Decoder model)
             filtered = filtered.masked_fill(drop, double.NegativeInfinity);
         }
 
-        var picked = multinomial(filtered.softmax(-1), 1, replacement: true, generator: generator).squeeze(1);
+        // Inverse transform: the first token whose cumulative probability reaches the row's uniform
+        // (in float64, so a long vocabulary's sum does not drift; a zero-probability token is never
+        // the first to reach it, as the sum does not rise there).
+        var cdf = filtered.softmax(-1).to_type(ScalarType.Float64).cumsum(-1);
+        long vocabulary = logits.shape[1];
+        var u = tensor(uniforms, [uniforms.Length, 1], ScalarType.Float64, logits.device) * cdf.narrow(1, vocabulary - 1, 1);
+        var picked = cdf.lt(u).sum(-1).clamp_max(vocabulary - 1);
         return (ToInts(picked), ToFloats(full.gather(1, picked.unsqueeze(1)).squeeze(1)));
     }
 

@@ -1,7 +1,6 @@
 using Orleans.GvmRaft.Policy.Checkpoints;
 using Orleans.GvmRaft.Policy.Model;
 using Orleans.GvmRaft.Policy.Text;
-using static TorchSharp.torch;
 
 namespace Orleans.GvmRaft.Policy.Tasks;
 
@@ -30,8 +29,7 @@ public static class ArithmeticModel
     public static Decoder Create(int seed)
     {
         // Initialisation reads the process-wide generator; the seed makes it reproducible.
-        manual_seed(seed);
-        return new Decoder(Config());
+        return SeededInitialization.Run(seed, () => new Decoder(Config()));
     }
 
     /// <summary>

@@ -95,7 +95,7 @@ public sealed class ClaimProcessor(string workerId, IGrainFactory grains, RunPol
             }
 
             items.Add(item);
-            requests.Add(new RolloutRequest(policy.Formatter.Format(prompt.Text), prompt.Answer, prompt.Verifier, item.Count, item.Stage == RolloutStage.Estimate));
+            requests.Add(new RolloutRequest(policy.Formatter.Format(prompt.Text), prompt.Answer, prompt.Verifier, item.Count, item.Stage == RolloutStage.Estimate, DrawKeyOf(item)));
         }
 
         if (items.Count == 0)
@@ -103,7 +103,9 @@ public sealed class ClaimProcessor(string workerId, IGrainFactory grains, RunPol
             return;
         }
 
-        ulong seed = SeedOf(items[0].ItemId, leases[0].Attempt);
+        // Seeded by the run and each item's key: the same draws whoever claims the item, with
+        // whichever others, and on a retry after a lost lease.
+        ulong seed = (ulong)policy.Settings.Seed;
         // Timed on the compute thread: a wait for the device's turn is not model work.
         var outcomes = await schedulers.For(policy.Settings.Device).RunAsync(() => GvmMetrics.TimeCompute(runId, "generate", () => executor.Execute(requests, seed)));
         var results = items.Select((item, i) => Results(item, outcomes[i])).ToArray();
@@ -136,7 +138,7 @@ public sealed class ClaimProcessor(string workerId, IGrainFactory grains, RunPol
 
     private static ItemResults Results(RolloutWorkItem item, RolloutOutcome outcome)
     {
-        var report = new RolloutReport(item.ItemId, item.RunId, item.Iteration, item.PolicyVersion, item.Stage, outcome.Attempts, outcome.Acceptances, outcome.GradNorms, item.ExtendsEstimate);
+        var report = new RolloutReport(item.ItemId, item.RunId, item.Iteration, item.PolicyVersion, item.Stage, outcome.Attempts, outcome.Acceptances, outcome.GradNorms, item.ExtendsEstimate, item.Lineage);
         return new ItemResults(item.ItemId, report, ResponsesOf(item.ItemId, item.PromptId, outcome));
     }
 
@@ -149,18 +151,18 @@ public sealed class ClaimProcessor(string workerId, IGrainFactory grains, RunPol
             promptId,
             outcome.Responses.Count > 0 ? outcome.Responses[0].Sequence.Prompt : [],
             [.. outcome.Responses.Select(r => r.Sequence.Response)],
-            [.. outcome.Responses.Select(r => r.Reward)]);
+            [.. outcome.Responses.Select(r => r.Reward)],
+            outcome.LogProbs);
     }
 
-    // A draw is reproducible from its first item and lease attempt, whichever worker makes it.
-    private static ulong SeedOf(string itemId, int attempt)
+    /// <summary>
+    /// What <paramref name="item"/>'s draws are: its id without the run's (iteration, stage, prompt
+    /// and round), so runs of one seed draw the same responses where their work is the same.
+    /// </summary>
+    public static string DrawKeyOf(RolloutWorkItem item)
     {
-        ulong hash = 14695981039346656037;
-        foreach (char c in itemId)
-        {
-            hash = (hash ^ c) * 1099511628211;
-        }
-
-        return hash ^ (ulong)attempt;
+        ArgumentNullException.ThrowIfNull(item);
+        string prefix = item.RunId + "/";
+        return item.ItemId.StartsWith(prefix, StringComparison.Ordinal) ? item.ItemId[prefix.Length..] : item.ItemId;
     }
 }

@@ -170,7 +170,8 @@ public sealed class PolicyTrainerGrain(
         }
 
         jobs.Forget(RunId, job);
-        var (update, checkpoint) = await job.Result;
+        var (made, checkpoint) = await job.Result;
+        var update = made with { CheckpointHash = checkpoint.Hash };
         await SaveAsync(config, checkpoint, update);
         return update;
     }

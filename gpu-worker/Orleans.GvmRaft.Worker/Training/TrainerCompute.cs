@@ -1,3 +1,4 @@
+using Orleans.GvmRaft.Allocation;
 using Orleans.GvmRaft.Policy.Training;
 using Orleans.GvmRaft.Runs;
 using Orleans.GvmRaft.Worker.Policies;
@@ -16,7 +17,14 @@ public static class TrainerCompute
     public static TrainingOptions Options(PolicySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new(LearningRate: settings.LearningRate, MaxGradNorm: 1.0);
+        return new(LearningRate: settings.LearningRate, MaxGradNorm: 1.0, ClipEpsilon: settings.ClipEpsilonOrDefault, Temperature: settings.Temperature);
+    }
+
+    /// <summary>The order an update steps through iteration <paramref name="iteration"/>'s examples in: from the run's seed, the same in every process.</summary>
+    public static Random Shuffle(PolicySettings settings, int iteration)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new Random(SeedMix.ForRandom((ulong)settings.Seed, (ulong)iteration));
     }
 
     /// <summary>

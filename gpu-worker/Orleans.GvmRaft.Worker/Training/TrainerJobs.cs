@@ -205,7 +205,7 @@ public sealed class TrainerJobs(
         {
             long started = Stopwatch.GetTimestamp();
             var examples = UpdateExamples.Build(config.Algorithm, responses, settings.PromptMeanUpdate);
-            double? loss = UpdateExamples.Train(session.Trainer, examples, settings.MiniBatch, settings.GradientAccumulation, new Random(HashCode.Combine(settings.Seed, iteration)), job.Progress);
+            var trained = UpdateExamples.Train(session.Trainer, examples, settings.MiniBatch, settings.GradientAccumulation, TrainerCompute.Shuffle(settings, iteration), job.Progress);
             started = Record(runId, "train", started);
             double? accuracy = evaluate ? TrainerCompute.Evaluate(session.Writer.Policy, session.Data) : null;
             started = Record(runId, "evaluate", started);
@@ -213,7 +213,7 @@ public sealed class TrainerJobs(
             Record(runId, "publish", started);
             session.Version = iteration;
             Keep(runId, session);
-            return (new PolicyUpdate(iteration, examples.Count, loss, accuracy), checkpoint);
+            return (new PolicyUpdate(iteration, examples.Count, trained?.Nll, accuracy, trained?.ClipFraction, trained?.ApproxKl), checkpoint);
         }
         catch
         {

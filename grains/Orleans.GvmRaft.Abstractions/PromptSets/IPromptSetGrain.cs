@@ -21,4 +21,11 @@ public interface IPromptSetGrain : IGrainWithStringKey
 
     /// <summary><paramref name="count"/> distinct prompt ids drawn uniformly without replacement, reproducibly from <paramref name="seed"/>.</summary>
     Task<string[]> SampleAsync(int count, long seed);
+
+    /// <summary>
+    /// Iteration <paramref name="iteration"/>'s batch (from 1) of <paramref name="batchSize"/> under
+    /// the epoch sampler: each epoch visits every prompt once, in an order seeded by
+    /// <paramref name="seed"/> and the epoch; an epoch's last batch is short when B does not divide the set's size.
+    /// </summary>
+    Task<string[]> EpochBatchAsync(int batchSize, int iteration, long seed);
 }

@@ -28,6 +28,16 @@ public interface IPromptGrain : IGrainWithStringKey
     /// <summary>The latest stage-1 estimate, or null when none was reported.</summary>
     Task<PromptEstimate?> GetEstimateAsync();
 
+    /// <summary>The prompt's kept visits by run <paramref name="runId"/>, oldest first (at most <c>PromptGrain.VisitLimit</c> of all runs').</summary>
+    Task<PromptVisit[]> GetVisitsAsync(string runId);
+
+    /// <summary>
+    /// How many stage-1 draws the prompt asks of <paramref name="request"/>'s run, from its own
+    /// uncertainty: n0 less the effective samples of its discounted prior (its last visit by the
+    /// run, else by another run of the same lineage), with the prior itself.
+    /// </summary>
+    Task<Stage1Plan> PlanStage1Async(Stage1Request request);
+
     /// <summary>Records that the prompt belongs to <paramref name="set"/>; true the first time, false when it already did.</summary>
     Task<bool> JoinSetAsync(string set);
 

@@ -13,6 +13,7 @@ namespace Orleans.GvmRaft.Prompts;
 /// <param name="Acceptances">Responses the verifier accepted (≤ attempts).</param>
 /// <param name="GradNorms">Gradient norms of accepted responses that were measured (at most one per acceptance).</param>
 /// <param name="ExtendsEstimate">Stage 1 only: add to the prompt's current estimate (re-tagged with this draw) instead of replacing it.</param>
+/// <param name="Lineage">The run's policy lineage (the hash of the checkpoint it started from), when known.</param>
 [GenerateSerializer, Immutable]
 public sealed record RolloutReport(
     [property: Id(0)] string ReportId,
@@ -23,7 +24,8 @@ public sealed record RolloutReport(
     [property: Id(5)] int Attempts,
     [property: Id(6)] int Acceptances,
     [property: Id(7)] double[] GradNorms,
-    [property: Id(8)] bool ExtendsEstimate = false)
+    [property: Id(8)] bool ExtendsEstimate = false,
+    [property: Id(9)] string? Lineage = null)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming what makes the report invalid.</summary>
     public void Validate()

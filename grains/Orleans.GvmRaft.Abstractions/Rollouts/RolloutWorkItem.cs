@@ -11,6 +11,7 @@ namespace Orleans.GvmRaft.Rollouts;
 /// <param name="Count">Responses to draw (≥ 1).</param>
 /// <param name="PolicyVersion">The policy version the worker must sample with.</param>
 /// <param name="ExtendsEstimate">A shrunk stage 1 (stage-1 reuse): its results add to the prompt's reused estimate instead of replacing it.</param>
+/// <param name="Lineage">The hash of the checkpoint the run started from, stamped on the prompt's statistics so that later runs of the same lineage can use them.</param>
 [GenerateSerializer, Immutable]
 public sealed record RolloutWorkItem(
     [property: Id(0)] string ItemId,
@@ -20,7 +21,8 @@ public sealed record RolloutWorkItem(
     [property: Id(4)] RolloutStage Stage,
     [property: Id(5)] int Count,
     [property: Id(6)] long PolicyVersion,
-    [property: Id(7)] bool ExtendsEstimate = false)
+    [property: Id(7)] bool ExtendsEstimate = false,
+    [property: Id(8)] string? Lineage = null)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming what is wrong.</summary>
     public void Validate()

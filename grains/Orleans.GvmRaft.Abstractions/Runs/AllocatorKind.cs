@@ -22,4 +22,24 @@ public enum AllocatorKind
     /// batch holds B informative groups or the budget is spent.
     /// </summary>
     Dapo,
+
+    /// <summary>
+    /// Knapsack RL (arXiv 2509.25849): from each prompt's pass rate on its previous visit by the run
+    /// (the previous epoch under the epoch sampler), with no stage 1; a prompt without one is drawn as
+    /// uniform draws it. The whole iteration's n0·B + N is allocated by the knapsack rule of DESIGN §4.
+    /// </summary>
+    Knapsack,
+
+    /// <summary>
+    /// GRESO (arXiv 2506.02177): uniform draws, except that a prompt whose recent epochs were all
+    /// correct or all wrong is skipped before any rollout with a probability that grows with the streak.
+    /// </summary>
+    Greso,
+
+    /// <summary>
+    /// GVM with each prompt's persisted statistics as a prior on p and G, discounted by how many
+    /// policy versions old they are (<see cref="RunConfig.History"/>): each prompt asks for the
+    /// stage-1 draws its prior lacks, then the GVM rule allocates on prior and draws together.
+    /// </summary>
+    GvmHistory,
 }

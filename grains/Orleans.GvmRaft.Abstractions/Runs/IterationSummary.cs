@@ -17,6 +17,11 @@ namespace Orleans.GvmRaft.Runs;
 /// <param name="Seconds">Run time after this iteration, summed over the time it was running.</param>
 /// <param name="Stage1Reused">Prompts whose stage 1 was skipped or shrunk by stage-1 reuse.</param>
 /// <param name="Rounds">Stage-2 rounds drawn (1 for a one-shot allocation; Ada and DAPO draw until done).</param>
+/// <param name="ClipFraction">Mean share of response tokens per optimiser step where the update's ratio clip bound.</param>
+/// <param name="ApproxKl">Mean k3 estimate of KL(π_old ‖ π_θ) per optimiser step of the update.</param>
+/// <param name="Stage1Attempts">Rollouts drawn in stage 1 this iteration (the rest of <paramref name="Attempts"/> is stage 2).</param>
+/// <param name="PromptsSkipped">Prompts of the batch drawn for in neither stage (GRESO's skips, or a skipped stage 1 with nothing allocated).</param>
+/// <param name="FromHistory">Prompts allocated from an estimate the run had before the iteration (stage 1 skipped or shrunk): Knapsack's pass rates, stage-1 reuse.</param>
 /// <param name="EqualRewardGroups">Prompts whose responses this iteration were all accepted or all rejected: the groups GRPO (and DAPO) drop.</param>
 [GenerateSerializer, Immutable]
 public sealed record IterationSummary(
@@ -36,7 +41,12 @@ public sealed record IterationSummary(
     [property: Id(13)] double Seconds = 0,
     [property: Id(14)] int Stage1Reused = 0,
     [property: Id(15)] int Rounds = 0,
-    [property: Id(16)] int EqualRewardGroups = 0)
+    [property: Id(16)] int EqualRewardGroups = 0,
+    [property: Id(17)] double? ClipFraction = null,
+    [property: Id(18)] double? ApproxKl = null,
+    [property: Id(19)] int Stage1Attempts = 0,
+    [property: Id(20)] int PromptsSkipped = 0,
+    [property: Id(21)] int FromHistory = 0)
 {
     /// <summary>Accepted / drawn this iteration; 0 when nothing was drawn.</summary>
     public double TrainAcceptRate => Attempts == 0 ? 0 : (double)Acceptances / Attempts;

@@ -29,6 +29,7 @@ namespace Orleans.GvmRaft.Runs;
 /// <param name="MiniBatch">Responses per optimiser step of an update.</param>
 /// <param name="GradientAccumulation">Micro-batches a mini-batch is split into, their gradients summed before the step (same update, less memory).</param>
 /// <param name="EvalSet">An imported prompt set held out for evaluation (greedy responses scored by each prompt's verifier), for <c>model</c>; no evaluation when null.</param>
+/// <param name="ClipEpsilon">PPO's ε of the update: the per-token ratio π_θ / π_old is clipped to [1 − ε, 1 + ε]; null means 0.2.</param>
 /// <param name="WarmupSet">An imported prompt set of worked examples (the answer is the response trained on) for a supervised warm-up of <paramref name="WarmupSteps"/> steps, for <c>model</c>.</param>
 [GenerateSerializer, Immutable]
 public sealed record PolicySettings(
@@ -51,7 +52,8 @@ public sealed record PolicySettings(
     [property: Id(16)] int MiniBatch = 64,
     [property: Id(17)] int GradientAccumulation = 1,
     [property: Id(18)] string? EvalSet = null,
-    [property: Id(19)] string? WarmupSet = null)
+    [property: Id(19)] string? WarmupSet = null,
+    [property: Id(20)] double? ClipEpsilon = null)
 {
     /// <summary>The synthetic arithmetic task (on the built-in decoder unless <see cref="Model"/> names another).</summary>
     public const string Arithmetic = "arithmetic";
@@ -77,6 +79,9 @@ public sealed record PolicySettings(
     /// <summary>Whether the cluster trains a model for this policy (every preset but <c>external</c>).</summary>
     public bool TrainsModel => Preset != External;
 
+    /// <summary>The clip's ε, 0.2 unless set (settings stored before it existed have none).</summary>
+    public double ClipEpsilonOrDefault => ClipEpsilon ?? 0.2;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -98,6 +103,7 @@ public sealed record PolicySettings(
         RunConfig.Require(GradientAccumulation >= 1 && GradientAccumulation <= MiniBatch, "policy.gradientAccumulation", $"must be between 1 and miniBatch ({MiniBatch}) (got {GradientAccumulation})");
         RunConfig.Require(EvalSet is null || !string.IsNullOrWhiteSpace(EvalSet), "policy.evalSet", "must not be empty");
         RunConfig.Require(WarmupSet is null || !string.IsNullOrWhiteSpace(WarmupSet), "policy.warmupSet", "must not be empty");
+        RunConfig.Require(ClipEpsilon is null || (ClipEpsilon > 0 && ClipEpsilon < 1), "policy.clipEpsilon", $"must be in (0, 1) (got {ClipEpsilon})");
     }
 
     /// <inheritdoc />
@@ -116,5 +122,6 @@ public sealed record PolicySettings(
         && MaxNewTokens == other.MaxNewTokens && PromptMeanUpdate == other.PromptMeanUpdate && Model == other.Model
         && PromptFormat == other.PromptFormat && SystemPrompt == other.SystemPrompt && TopP.Equals(other.TopP)
         && Device == other.Device && DType == other.DType && MiniBatch == other.MiniBatch
-        && GradientAccumulation == other.GradientAccumulation && EvalSet == other.EvalSet && WarmupSet == other.WarmupSet;
+        && GradientAccumulation == other.GradientAccumulation && EvalSet == other.EvalSet && WarmupSet == other.WarmupSet
+        && ClipEpsilonOrDefault.Equals(other.ClipEpsilonOrDefault);
 }

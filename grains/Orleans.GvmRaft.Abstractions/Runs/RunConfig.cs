@@ -18,6 +18,10 @@ namespace Orleans.GvmRaft.Runs;
 /// <param name="RoundSamples">Ada: the most one prompt draws in one round.</param>
 /// <param name="EnoughAccepted">Ada: k, accepted responses after which a prompt leaves even without a rejected one.</param>
 /// <param name="MaxRollouts">The run ends once it has drawn this many rollouts, both stages (0 = only <paramref name="Iterations"/> ends it): how runs whose iterations cost different amounts are compared at equal rollouts.</param>
+/// <param name="BatchOrder">How batches are drawn: epochs over the set (the default) or independently. Configurations stored before it existed read as independent, as they ran.</param>
+/// <param name="KnapsackMinSamples">Knapsack: min_n, the draws every prompt with a pass rate gets first.</param>
+/// <param name="KnapsackMaxSamples">Knapsack: max_n, the most draws one prompt gets in an iteration.</param>
+/// <param name="History">gvm-history: the prior's discounts and the least stage-1 draws (defaults when null).</param>
 [GenerateSerializer, Immutable]
 public sealed record RunConfig(
     [property: Id(0)] TrainingAlgorithm Algorithm = TrainingAlgorithm.RaftPlusPlus,
@@ -36,10 +40,17 @@ public sealed record RunConfig(
     [property: Id(13)] Stage1Reuse? Reuse = null,
     [property: Id(14)] int RoundSamples = 8,
     [property: Id(15)] int EnoughAccepted = 4,
-    [property: Id(16)] long MaxRollouts = 0)
+    [property: Id(16)] long MaxRollouts = 0,
+    [property: Id(17)] BatchOrder BatchOrder = BatchOrder.Epochs,
+    [property: Id(18)] int KnapsackMinSamples = 2,
+    [property: Id(19)] int KnapsackMaxSamples = 64,
+    [property: Id(20)] HistorySettings? History = null)
 {
     /// <summary>The policy settings, defaults filled in.</summary>
     public PolicySettings PolicyOrDefault => Policy ?? new PolicySettings();
+
+    /// <summary>gvm-history's settings, defaults filled in.</summary>
+    public HistorySettings HistoryOrDefault => History ?? new HistorySettings();
 
     /// <summary>The stage-1 reuse settings; off when none were given.</summary>
     public Stage1Reuse ReuseOrDefault => Reuse ?? new Stage1Reuse();
@@ -47,6 +58,15 @@ public sealed record RunConfig(
     /// <summary>Whether a run that finished <paramref name="iterations"/> iterations and drew <paramref name="rollouts"/> rollouts is done.</summary>
     public bool IsComplete(int iterations, long rollouts) =>
         iterations >= Iterations || (MaxRollouts > 0 && rollouts >= MaxRollouts);
+
+    /// <summary>
+    /// N for a batch of <paramref name="prompts"/>: the budget, except for an epoch's short last
+    /// batch, whose budget shrinks with it (rounded), so every visit of a prompt costs the same.
+    /// </summary>
+    public int BudgetFor(int prompts) =>
+        BatchOrder == BatchOrder.Epochs && prompts < BatchSize
+            ? (int)Math.Round((double)Budget * prompts / BatchSize, MidpointRounding.ToEven)
+            : Budget;
 
     /// <summary>Throws <see cref="ArgumentException"/> with a message that names the first invalid setting.</summary>
     public void Validate()
@@ -59,6 +79,11 @@ public sealed record RunConfig(
         if (!Enum.IsDefined(Allocator))
         {
             throw new ArgumentException($"allocator: unknown value {(int)Allocator}.");
+        }
+
+        if (!Enum.IsDefined(BatchOrder))
+        {
+            throw new ArgumentException($"batchOrder: unknown value {(int)BatchOrder}.");
         }
 
         Require(Budget >= 0, "budget", $"must be >= 0 (got {Budget})");
@@ -79,6 +104,8 @@ public sealed record RunConfig(
         Require(EvalEvery >= 1, "evalEvery", $"must be >= 1 (got {EvalEvery})");
         Require(RoundSamples >= 1, "roundSamples", $"must be >= 1 (got {RoundSamples})");
         Require(EnoughAccepted >= 1, "enoughAccepted", $"must be >= 1 (got {EnoughAccepted})");
+        Require(Allocator != AllocatorKind.Knapsack || KnapsackMinSamples >= 1, "knapsackMinSamples", $"must be >= 1 (got {KnapsackMinSamples})");
+        Require(Allocator != AllocatorKind.Knapsack || KnapsackMaxSamples >= KnapsackMinSamples, "knapsackMaxSamples", $"must be >= knapsackMinSamples ({KnapsackMinSamples}) (got {KnapsackMaxSamples})");
         Require(MaxRollouts >= 0, "maxRollouts", $"must be >= 0, 0 meaning no limit (got {MaxRollouts})");
         Require(
             Allocator != AllocatorKind.Dapo || Algorithm == TrainingAlgorithm.Grpo,
@@ -86,6 +113,7 @@ public sealed record RunConfig(
             "dapo drops groups whose rewards are all equal, which only GRPO's group advantages make useless: use it with algorithm grpo");
         PolicyOrDefault.Validate();
         ReuseOrDefault.Validate();
+        HistoryOrDefault.Validate(Stage1Samples);
         Require(
             ReuseOrDefault.Samples < Stage1Samples,
             "stage1Reuse.samples",

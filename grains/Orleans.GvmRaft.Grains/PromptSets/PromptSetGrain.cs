@@ -1,3 +1,4 @@
+using Orleans.GvmRaft.Allocation;
 namespace Orleans.GvmRaft.PromptSets;
 
 /// <summary>A named prompt set: its size here, its ids in shards of <see cref="PromptSetLayout.ShardSize"/>.</summary>
@@ -109,7 +110,30 @@ public sealed class PromptSetGrain(
             throw new ArgumentException($"cannot draw {count} prompts from set '{Name}' of {size}.");
         }
 
-        long[] picks = SampleIndices(size, count, new Random(unchecked((int)(seed ^ (seed >> 32)))));
+        return await IdsAtAsync(SampleIndices(size, count, new Random(unchecked((int)(seed ^ (seed >> 32))))));
+    }
+
+    /// <inheritdoc />
+    public async Task<string[]> EpochBatchAsync(int batchSize, int iteration, long seed)
+    {
+        long size = state.State.Count;
+        if (size == 0)
+        {
+            throw new InvalidOperationException($"prompt set '{Name}' is empty or unknown: import prompts into it first (gvm import FILE --set {Name}).");
+        }
+
+        if (batchSize < 1 || iteration < 1)
+        {
+            throw new ArgumentException($"epoch batch of set '{Name}': batch size and iteration must be >= 1 (got {batchSize}, {iteration}).");
+        }
+
+        return await IdsAtAsync(EpochOrder.Batch(size, (int)Math.Min(batchSize, size), (ulong)seed, iteration));
+    }
+
+    // The ids at the set's positions, in the order given: one call per shard holding any.
+    private async Task<string[]> IdsAtAsync(long[] picks)
+    {
+        int count = picks.Length;
         var byShard = picks.Select((index, order) => (index, order)).GroupBy(p => p.index / PromptSetLayout.ShardSize);
         var result = new string[count];
         await Task.WhenAll(byShard.Select(async group =>

@@ -13,6 +13,12 @@ public sealed class PromptGrain(
     IOptions<PromptGrainOptions> options) : Grain, IPromptGrain
 {
     private readonly int _reportIdWindow = options.Value.ReportIdWindow;
+    /// <summary>
+    /// Visits a prompt keeps (all runs together): GRESO reads the run's most recent epochs back to
+    /// the first that breaks a streak, and its skip probability stops falling at 0.01 after a few.
+    /// </summary>
+    public const int VisitLimit = 16;
+
     private readonly int _historyLength = options.Value.HistoryLength;
 
     private string PromptId => this.GetPrimaryKeyString();
@@ -118,8 +124,26 @@ public sealed class PromptGrain(
 
             AppendBounded(s.RecentReportIds, report.ReportId, _reportIdWindow);
             AppendBounded(s.History, PromptHistoryEntry.Of(report), _historyLength);
+            RecordVisit(s.Visits, report);
         });
         return Record(ReportDisposition.Applied);
+    }
+
+    /// <inheritdoc />
+    public async Task<PromptVisit[]> GetVisitsAsync(string runId)
+    {
+        await RefreshIfUndefinedAsync();
+        RequireDefined();
+        return [.. state.State.Visits.Where(v => v.RunId == runId)];
+    }
+
+    /// <inheritdoc />
+    public async Task<Stage1Plan> PlanStage1Async(Stage1Request request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await RefreshIfUndefinedAsync();
+        RequireDefined();
+        return Stage1Planner.Plan(state.State.Visits, state.State.LatestEstimate, request);
     }
 
     /// <inheritdoc />
@@ -194,6 +218,20 @@ public sealed class PromptGrain(
         }
 
         return new PromptEstimate(report.RunId, report.Iteration, report.PolicyVersion, report.Attempts, report.Acceptances, moments);
+    }
+
+    // Both stages of one iteration (and every worker's part of them) make one visit.
+    private static void RecordVisit(List<PromptVisit> visits, RolloutReport report)
+    {
+        var last = visits.Count > 0 ? visits[^1] : null;
+        var next = PromptVisit.Next(last, report);
+        if (last is not null && next.RunId == last.RunId && next.Iteration == last.Iteration)
+        {
+            visits[^1] = next;
+            return;
+        }
+
+        AppendBounded(visits, next, VisitLimit);
     }
 
     private static void AppendBounded<T>(List<T> list, T item, int limit)

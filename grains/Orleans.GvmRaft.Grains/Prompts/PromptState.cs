@@ -31,4 +31,11 @@ public sealed class PromptState
     /// <summary>The prompt sets the prompt belongs to.</summary>
     [Id(6)]
     public List<string> Sets { get; set; } = [];
+
+    /// <summary>
+    /// The most recent visits by runs, oldest first, kept for the allocators that read a prompt's
+    /// trace (GRESO, Knapsack RL); bounded by <see cref="PromptGrain.VisitLimit"/>, apart from the display history.
+    /// </summary>
+    [Id(7)]
+    public List<PromptVisit> Visits { get; set; } = [];
 }

@@ -244,6 +244,7 @@ public sealed partial class TrainingRunGrain
                 c.Prepared = true;
                 c.PolicyVersion = prepared.Version;
                 c.InitialAccuracy = prepared.EvalAccuracy;
+                c.Lineage = prepared.CheckpointHash;
             });
             ObservePhase(beginsIteration: true);
             return true;
@@ -272,9 +273,25 @@ public sealed partial class TrainingRunGrain
     private async Task PickBatchAsync(RunConfig config, int iteration)
     {
         var set = grains.GetGrain<IPromptSetGrain>(config.PromptSet!);
-        int size = (int)Math.Min(config.BatchSize, await set.GetCountAsync());
-        string[] batch = await set.SampleAsync(size, (config.PolicyOrDefault.Seed * 1_000_003L) + iteration);
+        string[] batch = config.BatchOrder == BatchOrder.Epochs
+            ? await set.EpochBatchAsync(config.BatchSize, iteration, config.PolicyOrDefault.Seed)
+            : await set.SampleAsync((int)Math.Min(config.BatchSize, await set.GetCountAsync()), (config.PolicyOrDefault.Seed * 1_000_003L) + iteration);
+        int size = batch.Length;
         int[] counts = [.. Enumerable.Repeat(config.Stage1Samples, size)];
+        if (config.Allocator is AllocatorKind.Knapsack or AllocatorKind.Greso)
+        {
+            await PlanStage1FromVisitsAsync(config, iteration, batch, counts);
+        }
+
+        Stage1Plan[]? priors = null;
+        if (config.Allocator == AllocatorKind.GvmHistory)
+        {
+            // Each prompt answers how many draws its own uncertainty needs.
+            var request = new Stage1Request(RunId, state.State.Lineage, state.State.PolicyVersion, config.Stage1Samples, config.HistoryOrDefault);
+            priors = await BoundedFanOut.RunAsync(size, _maxConcurrentCalls, i => grains.GetGrain<IPromptGrain>(batch[i]).PlanStage1Async(request));
+            counts = [.. priors.Select(p => p.Draws)];
+        }
+
         var reuse = config.ReuseOrDefault;
         if (reuse.Enabled)
         {
@@ -294,6 +311,7 @@ public sealed partial class TrainingRunGrain
         {
             c.Batch = batch;
             c.Stage1Counts = counts;
+            c.Priors = priors;
             c.Step = IterationStep.Estimate;
         });
     }
@@ -362,7 +380,10 @@ public sealed partial class TrainingRunGrain
                 stage,
                 x.n,
                 version,
-                ExtendsEstimate: stage == RolloutStage.Estimate && x.n < n0))];
+                // gvm-history keeps its prior in the run and combines it itself: the prompt's
+                // estimate is this draw's alone.
+                ExtendsEstimate: stage == RolloutStage.Estimate && x.n < n0 && state.State.Config!.Allocator != AllocatorKind.GvmHistory,
+                Lineage: state.State.Lineage))];
     }
 
     private async Task FinishRunAsync()

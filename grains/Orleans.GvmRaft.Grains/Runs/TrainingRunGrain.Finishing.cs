@@ -25,12 +25,15 @@ public sealed partial class TrainingRunGrain
         var plan = state.State.LastAllocation!;
         var counts = await IterationCountsAsync(iteration);
         int equalRewards = counts.Values.Count(c => !DynamicSampling.IsInformative(c.Drawn, c.Accepted));
-        int reused = state.State.Stage1Counts!.Count(n => n != config.Stage1Samples);
+        int[] stage1 = state.State.Stage1Counts!;
+        int reused = stage1.Count(n => n != config.Stage1Samples);
+        int skipped = plan.PromptIds.Where((_, i) => i < stage1.Length && stage1[i] == 0 && plan.Samples[i] == 0).Count();
+        int fromHistory = plan.PromptIds.Where((_, i) => i < stage1.Length && stage1[i] != config.Stage1Samples && plan.Samples[i] > 0).Count();
         long samples = state.State.Samples + estimate.Attempts + sample.Attempts;
         var summary = new IterationSummary(
             iteration,
             plan.PromptIds.Length,
-            config.Budget,
+            config.BudgetFor(state.State.Stage1Counts!.Length),
             plan.Samples.Count(n => n > 0),
             plan.Samples.Length == 0 ? 0 : plan.Samples.Max(),
             plan.Outcome,
@@ -44,13 +47,23 @@ public sealed partial class TrainingRunGrain
             DrivingSeconds(),
             reused,
             state.State.Round,
-            equalRewards);
+            equalRewards,
+            update.ClipFraction,
+            update.ApproxKl,
+            estimate.Attempts,
+            skipped,
+            fromHistory);
 
         // Its history page first: a summary the run keeps is always in its page too, so the run's
         // own state can let go of it later. A repeat after a failed commit writes the page again.
         await grains.GetGrain<IRunHistoryGrain>(IRunHistoryGrain.Key(RunId, iteration)).AppendAsync([summary]);
         await CommitAsync(c =>
         {
+            if (config.Allocator == AllocatorKind.Greso)
+            {
+                AdjustGreso(c, counts);
+            }
+
             c.Samples = samples;
             c.History.Add(summary);
             KeepRecent(c);
@@ -59,6 +72,7 @@ public sealed partial class TrainingRunGrain
             c.Step = IterationStep.PickBatch;
             c.Batch = null;
             c.Stage1Counts = null;
+            c.Priors = null;
             c.Round = 0;
             c.RoundSamples = null;
         });

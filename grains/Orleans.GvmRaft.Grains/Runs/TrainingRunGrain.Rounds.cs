@@ -61,7 +61,8 @@ public sealed partial class TrainingRunGrain
         RunConfig config, int iteration, string[] batch, int[] spent, int round)
     {
         var counts = await IterationCountsAsync(iteration);
-        int remaining = Math.Max(0, config.Budget - spent.Sum());
+        // The budget of the batch as picked (DAPO's refills do not raise it).
+        int remaining = Math.Max(0, config.BudgetFor(state.State.Stage1Counts!.Length) - spent.Sum());
         if (config.Allocator == AllocatorKind.Ada)
         {
             int[] drawn = [.. batch.Select(id => counts.GetValueOrDefault(id).Drawn)];

@@ -87,9 +87,15 @@ public sealed partial class TrainingRunGrain(
             return await PlanFirstRoundAsync(config, iteration, promptIds);
         }
 
+        if (config.Allocator is AllocatorKind.Knapsack or AllocatorKind.Greso)
+        {
+            int[] samples = await PlanFromVisitsAsync(config, iteration, promptIds);
+            return new IterationAllocation(iteration, promptIds, samples, config.Allocator.ToString(), []);
+        }
+
         if (config.Allocator == AllocatorKind.Uniform)
         {
-            var uniform = UniformAllocator.Allocate(promptIds.Length, config.Budget);
+            var uniform = UniformAllocator.Allocate(promptIds.Length, config.BudgetFor(promptIds.Length));
             return new IterationAllocation(iteration, promptIds, uniform.Samples, uniform.Outcome.ToString(), []);
         }
 
@@ -97,9 +103,14 @@ public sealed partial class TrainingRunGrain(
         var acceptRates = new double[promptIds.Length];
         var gradNorms = new double[promptIds.Length];
         var missing = new List<string>();
+        var priors = config.Allocator == AllocatorKind.GvmHistory ? state.State.Priors : null;
         for (int i = 0; i < estimates.Length; i++)
         {
-            if (estimates[i] is { } estimate)
+            if (priors is not null && i < priors.Length)
+            {
+                (acceptRates[i], gradNorms[i]) = priors[i].Combine(estimates[i]);
+            }
+            else if (estimates[i] is { } estimate)
             {
                 acceptRates[i] = estimate.AcceptRate;
                 gradNorms[i] = estimate.GradNorm;
@@ -111,7 +122,7 @@ public sealed partial class TrainingRunGrain(
         }
 
         var gvm = new GvmAllocationOptions(config.Alpha, config.Beta, config.FilterThreshold, config.FilterInsufficient);
-        var result = GvmAllocator.Allocate(acceptRates, gradNorms, config.Budget, gvm);
+        var result = GvmAllocator.Allocate(acceptRates, gradNorms, config.BudgetFor(promptIds.Length), gvm);
         return new IterationAllocation(iteration, promptIds, result.Samples, result.Outcome.ToString(), [.. missing]);
     }
 

@@ -94,4 +94,20 @@ public sealed class TrainingRunState
     /// </summary>
     [Id(20)]
     public bool QueuesBeforeMoving { get; set; }
+
+    /// <summary>GRESO's p_easy, the base probability of keeping an all-correct prompt; null until the first GRESO step (then 0.5).</summary>
+    [Id(21)]
+    public double? GresoEasy { get; set; }
+
+    /// <summary>GRESO's p_hard, the base probability of keeping an all-wrong prompt; null until the first GRESO step (then 0.5).</summary>
+    [Id(22)]
+    public double? GresoHard { get; set; }
+
+    /// <summary>The hash of the run's version 0, its policy lineage: stamped on the statistics its draws leave.</summary>
+    [Id(23)]
+    public string? Lineage { get; set; }
+
+    /// <summary>gvm-history: each batch prompt's prior and stage-1 draws, from the iteration's pick (null for other allocators).</summary>
+    [Id(24)]
+    public Prompts.Stage1Plan[]? Priors { get; set; }
 }

@@ -30,18 +30,48 @@ public sealed class PolicyTrainerTests
     }
 
     [Fact]
-    public void TheLossIsTheAdvantageWeightedTokenMeanNegativeLogLikelihood()
+    public void WithoutSamplingLogProbsTheRatioIsOneAndTheLossIsTheTokenMeanAdvantage()
     {
-        // −Σ A · log π / tokens: with A = 1 it is the batch's NLL before the step, with A = 2 twice that.
+        // −Σ min(ρA, clip(ρ)A) / tokens with ρ = 1 (π_old taken from the weights at the step):
+        // −1 for A = 1, −2 for A = 2; the NLL before the step is reported beside it.
         using var model = TinyModels.Create(TinyModels.Llama(tied: true));
         using var trainer = new PolicyTrainer(model, new TrainingOptions(LearningRate: 1e-9));
         double nll = NegativeLogLikelihood(model);
         var first = trainer.RaftStep(Batch);
         Assert.Equal(4 + 3 + 2, first.Tokens);
         Assert.Equal(nll, first.Nll, 4);
-        Assert.Equal(nll, first.Loss, 4);
+        Assert.Equal(-1.0, first.Loss, 5);
+        Assert.Equal(0.0, first.ClipFraction);
+        Assert.Equal(0.0, first.ApproxKl, 6);
         var doubled = trainer.Step([.. Batch.Select(s => new PolicyExample(s, 2.0))]);
-        Assert.Equal(2 * NegativeLogLikelihood(model), doubled.Loss, 3);
+        Assert.Equal(-2.0, doubled.Loss, 5);
+    }
+
+    [Fact]
+    public void LaterMiniBatchesOfAnIterationUseTheSamplingPolicysLogProbsNotTheCurrentWeights()
+    {
+        // Responses drawn at temperature 0.7 carry the sampler's log-probabilities. The first step
+        // sees the weights that drew them: ρ = 1, KL 0 (only if the trainer scores at the same
+        // temperature). After one step at a large learning rate the weights have moved, and the
+        // second mini-batch's π_old must still be the sampler's: KL > 0 and the clip binds.
+        // Recomputing π_old from the current weights before each step would give KL 0 again.
+        using var model = TinyModels.Create(TinyModels.Llama(tied: false));
+        int[][] prompts = [.. Enumerable.Range(0, 16).Select(i => new[] { 1 + (i % 7), 2 + (i % 5), 3 + (i % 3) })];
+        var drawn = new Sampler(model).Generate(prompts, new SamplingOptions(MaxNewTokens: 6, Temperature: 0.7, Seed: 11));
+        var examples = prompts.Select((p, i) => new PolicyExample(new ScoredSequence(p, drawn[i].Tokens), 1.0, drawn[i].LogProbs)).ToList();
+
+        using var trainer = new PolicyTrainer(model, new TrainingOptions(LearningRate: 3e-2, MaxGradNorm: 0, Temperature: 0.7));
+        var first = trainer.Step(examples[..8]);
+        var second = trainer.Step(examples[8..]);
+        Assert.True(first.ApproxKl < 1e-6, $"first step KL {first.ApproxKl}");
+        Assert.Equal(0.0, first.ClipFraction);
+        Assert.True(second.ApproxKl > 1e-3, $"second step KL {second.ApproxKl}");
+        Assert.True(second.ClipFraction > 0, $"second step clip fraction {second.ClipFraction}");
+
+        // The same responses scored at another temperature than they were drawn at are off-policy from the start.
+        using var other = TinyModels.Create(TinyModels.Llama(tied: false));
+        using var unscaled = new PolicyTrainer(other, new TrainingOptions(LearningRate: 1e-9, Temperature: 1.0));
+        Assert.True(unscaled.Step(examples[..8]).ApproxKl > 1e-3);
     }
 
     [Fact]

@@ -74,6 +74,39 @@ public sealed class RolloutExecutorTests
         Assert.Contains(responses, r => r[^1] == CharTokenizer.EndId);
     }
 
+    [Fact]
+    public void ARequestDrawsTheSameResponsesHoweverTheWorkIsSplitBetweenCallsAndBatches()
+    {
+        // What a worker claims with what, and in which order, changes the calls and batches; the
+        // draws of one key stay the same, and another key (or run seed) draws others.
+        using var model = TinyModels.Create(Config(), seed: 21);
+        var sampling = new SamplingOptions(MaxNewTokens: 8, Temperature: 1.0);
+        RolloutRequest[] requests =
+        [
+            new("12+34=", "46", "exact", 5, MeasureGradNorms: false, DrawKey: "3/Estimate/p-1"),
+            new("7+5=", "12", "exact", 3, MeasureGradNorms: true, DrawKey: "3/Estimate/p-2"),
+            new("9+9-1=", "18-1=17", "exact", 4, MeasureGradNorms: false, DrawKey: "3/Sample/p-2"),
+        ];
+        var together = new RolloutExecutor(model, Tokenizer, sampling, ProbeTarget.EmbedTokens, batchSize: 4).Execute(requests, seed: 9);
+        var last = new RolloutExecutor(model, Tokenizer, sampling, ProbeTarget.EmbedTokens, batchSize: 256).Execute([requests[2], requests[0]], seed: 9);
+        var alone = new RolloutExecutor(model, Tokenizer, sampling, ProbeTarget.EmbedTokens, batchSize: 1).Execute([requests[1]], seed: 9);
+
+        static string[] Drawn(RolloutOutcome o) => [.. o.Responses.Select(r => string.Join(",", r.Sequence.Response))];
+        Assert.Equal(Drawn(together[0]), Drawn(last[1]));
+        Assert.Equal(Drawn(together[2]), Drawn(last[0]));
+        Assert.Equal(Drawn(together[1]), Drawn(alone[0]));
+        Assert.Equal(together[1].GradNorms, alone[0].GradNorms);
+
+        var otherSeed = new RolloutExecutor(model, Tokenizer, sampling, ProbeTarget.EmbedTokens).Execute([requests[0]], seed: 10);
+        var otherKey = new RolloutExecutor(model, Tokenizer, sampling, ProbeTarget.EmbedTokens).Execute([requests[0] with { DrawKey = "4/Estimate/p-1" }], seed: 9);
+        Assert.NotEqual(Drawn(together[0]), Drawn(otherSeed[0]));
+        Assert.NotEqual(Drawn(together[0]), Drawn(otherKey[0]));
+
+        // Each response brings its tokens' log-probabilities under the sampling policy.
+        Assert.All(together.Zip(requests), pair => Assert.Equal(pair.Second.Count, pair.First.LogProbs!.Length));
+        Assert.All(together.SelectMany(o => o.Responses.Zip(o.LogProbs!)), r => Assert.Equal(r.First.Sequence.Response.Length, r.Second.Length));
+    }
+
     private static DecoderConfig Config() => new()
     {
         VocabSize = Tokenizer.VocabSize,

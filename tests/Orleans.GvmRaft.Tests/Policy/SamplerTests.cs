@@ -24,6 +24,42 @@ public sealed class SamplerTests
     }
 
     [Fact]
+    public void AResponseDependsOnItsRowSeedNotOnTheRestOfItsBatch()
+    {
+        using var model = HfCheckpoint.Load(ReferenceFixtures.Folder("qwen2-tiny-noisy"));
+        var sampler = new Sampler(model);
+        var options = new SamplingOptions(MaxNewTokens: 12, Temperature: 1.0);
+        var together = sampler.Generate(Prompts, options, [101UL, 202UL, 303UL]);
+        var apart = sampler.Generate([Prompts[2], Prompts[0]], options, [303UL, 101UL]);
+        Assert.Equal(together[0].Tokens, apart[1].Tokens);
+        Assert.Equal(together[2].Tokens, apart[0].Tokens);
+        var reseeded = sampler.Generate([Prompts[0]], options, [102UL]);
+        Assert.NotEqual(together[0].Tokens, reseeded[0].Tokens);
+    }
+
+    [Fact]
+    public void DrawsFollowTheTemperatureScaledDistribution()
+    {
+        // One token from one prompt in 4,000 rows of distinct streams: each token's share is close
+        // to its probability under softmax(logits / T), computed independently from a forward pass.
+        using var model = TinyModels.Create(TinyModels.Llama(tied: false));
+        int[] prompt = [3, 1, 4];
+        const int Rows = 4000;
+        var drawn = new Sampler(model).Generate([.. Enumerable.Repeat(prompt, Rows)], new SamplingOptions(MaxNewTokens: 1, Temperature: 0.8), [.. Enumerable.Range(0, Rows).Select(i => (ulong)i * 7919)]);
+        using var noGrad = no_grad();
+        using var ids = tensor(prompt.Select(t => (long)t).ToArray(), [1, prompt.Length]);
+        using var output = model.Forward(ids, ones_like(ids));
+        float[] expected = [.. (output.Logits[0, -1] / 0.8).softmax(-1).data<float>()];
+        var counts = drawn.GroupBy(g => g.Tokens[0]).ToDictionary(g => g.Key, g => g.Count());
+        for (int token = 0; token < expected.Length; token++)
+        {
+            double share = counts.GetValueOrDefault(token) / (double)Rows;
+            double sigma = Math.Sqrt(expected[token] * (1 - expected[token]) / Rows);
+            Assert.True(Math.Abs(share - expected[token]) < (5 * sigma) + 1e-3, $"token {token}: drawn {share:F4}, p {expected[token]:F4}");
+        }
+    }
+
+    [Fact]
     public void ReturnedLogProbsAreThePolicysOwn()
     {
         // Recomputed independently by a full forward pass over prompt + response.

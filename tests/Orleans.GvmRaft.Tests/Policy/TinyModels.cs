@@ -25,14 +25,16 @@ public static class TinyModels
     /// <summary>A decoder of <paramref name="config"/> with weights drawn from a fixed seed.</summary>
     public static Decoder Create(DecoderConfig config, long seed = 7)
     {
-        manual_seed(seed);
-        var model = new Decoder(config);
-        using var noGrad = no_grad();
-        foreach (var (_, parameter) in model.named_parameters())
+        return SeededInitialization.Run(seed, () =>
         {
-            parameter.normal_(0, 0.2);
-        }
+            var model = new Decoder(config);
+            using var noGrad = no_grad();
+            foreach (var (_, parameter) in model.named_parameters())
+            {
+                parameter.normal_(0, 0.2);
+            }
 
-        return model;
+            return model;
+        });
     }
 }

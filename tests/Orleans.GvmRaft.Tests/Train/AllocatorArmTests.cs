@@ -8,11 +8,11 @@ public sealed class AllocatorArmTests
     [Fact]
     public void ArmsAreFoundByNameAndUnknownNamesAreRefusedWithTheChoices()
     {
-        Assert.Equal(["uniform", "gvm", "gvm-chunk", "gvm-reuse", "ada", "dapo"], AllocatorArm.All.Select(a => a.Name));
+        Assert.Equal(["uniform", "uniform-chunk", "gvm", "gvm-chunk", "knapsack", "greso", "gvm-history", "gvm-history-lineage", "ada", "dapo"], AllocatorArm.All.Select(a => a.Name));
         Assert.Equal("gvm-chunk", AllocatorArm.Parse(" GVM-Chunk ").Name);
         var e = Assert.Throws<ArgumentException>(() => AllocatorArm.Parse("gvn"));
         Assert.Contains("gvn", e.Message, StringComparison.Ordinal);
-        Assert.Contains("uniform, gvm, gvm-chunk, gvm-reuse, ada, dapo", e.Message, StringComparison.Ordinal);
+        Assert.Contains("uniform, uniform-chunk, gvm, gvm-chunk, knapsack, greso, gvm-history, gvm-history-lineage, ada, dapo", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -30,12 +30,16 @@ public sealed class AllocatorArmTests
     [Fact]
     public void TheChunkArmDrawsTheSameRolloutsInChunksAndDapoGroupsHoldTheUniformShare()
     {
-        // B = 64, n0 = 8, N = 512, 24 iterations: chunks of 512 prompts with N = 4096, 3 iterations,
-        // the same 24 · 1,024 rollouts.
+        // B = 64, n0 = 8, N = 512, 24 iterations: chunks of 128 prompts with N = 1024, 12 iterations,
+        // the same 24 · 1,024 rollouts; an evaluation per chunk, every 2,048 rollouts. The uniform
+        // chunk arm has the same structure, only the allocator differs.
         var preset = new TrainSettings(BatchSize: 64, Stage1Samples: 8, Budget: 512, Iterations: 24);
         var chunk = AllocatorArm.Parse("gvm-chunk").Apply(preset);
-        Assert.Equal((512, 4096, 3, AllocatorKind.Gvm), (chunk.BatchSize, chunk.Budget, chunk.Iterations, chunk.Allocator));
+        Assert.Equal((128, 1024, 12, AllocatorKind.Gvm), (chunk.BatchSize, chunk.Budget, chunk.Iterations, chunk.Allocator));
         Assert.Equal(preset.TotalRollouts, chunk.TotalRollouts);
+        Assert.Equal(2048, chunk.TotalRollouts / chunk.Iterations);
+        var uniformChunk = AllocatorArm.Parse("uniform-chunk").Apply(preset);
+        Assert.Equal(chunk with { Allocator = AllocatorKind.Uniform }, uniformChunk);
 
         var dapo = AllocatorArm.Parse("dapo").Apply(preset);
         Assert.Equal((16, 512, AllocatorKind.Dapo), (dapo.Stage1Samples, dapo.Budget, dapo.Allocator));

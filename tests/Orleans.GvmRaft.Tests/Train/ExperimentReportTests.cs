@@ -32,7 +32,7 @@ public sealed class ExperimentReportTests
         Assert.Equal(0.45, json.RootElement.GetProperty("target").GetDouble());
         var first = json.RootElement.GetProperty("runs")[0];
         Assert.Equal(
-            ["arm", "seed", "startAccuracy", "finalAccuracy", "bestAccuracy", "rolloutsToTarget", "rollouts", "iterations"],
+            ["arm", "seed", "startAccuracy", "finalAccuracy", "bestAccuracy", "rolloutsToTarget", "rollouts", "iterations", "stage1Rollouts", "stage2Rollouts", "promptsSkipped", "fromHistory"],
             first.EnumerateObject().Select(p => p.Name));
         Assert.Equal((10240L, 102400L, 100), (first.GetProperty("rolloutsToTarget").GetInt64(), first.GetProperty("rollouts").GetInt64(), first.GetProperty("iterations").GetInt32()));
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("runs")[1].GetProperty("rolloutsToTarget").ValueKind);
@@ -63,7 +63,7 @@ public sealed class ExperimentReportTests
             new("gvm", 2, 0.5, 0.7, 0.71, 5000, 10000, 10),
         ];
         string[] lines = ExperimentReport.Table(0.7, runs).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(8, lines.Length);
 
         // uniform: (4000 + 10000) / 2 = 7000, a lower bound since seed 2 never got there.
         Assert.Contains("| ≥ 7000 [4000, 10000] | 1/2 | — |", lines[2], StringComparison.Ordinal);
@@ -71,6 +71,33 @@ public sealed class ExperimentReportTests
         // gvm: (2000 + 5000) / 2 = 3500; paired speed-up 14000 / 7000 = 2.00.
         string percent(double v) => v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
         Assert.StartsWith($"| gvm | 1 2 | {percent(0.5)} | {percent(0.725)} [{percent(0.7)}, {percent(0.75)}] | {percent(0.735)} | 3500 [2000, 5000] | 2/2 | ≥ 2.00× [2.00, 2.00] |", lines[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SpeedUpsArePairedAgainstBothBaselinesAndALineageRunPaysForTheRunItStartsFrom()
+    {
+        // uniform-chunk costs 6000 and 8000; knapsack 3000 and 4000: 14000 / 7000 = 2.00 over it.
+        // Final accuracy minus uniform's: +5 and +10 points, mean +7.5, resampled within [+5, +10].
+        // The lineage run reached the target after 1000 of its own rollouts, after a gvm-history run
+        // of 10000: its cost is 11000.
+        ExperimentRun[] runs =
+        [
+            new("uniform", 1, 0.5, 0.70, 0.72, 4000, 10000, 10, 5000, 5000),
+            new("uniform", 2, 0.5, 0.70, 0.72, 6000, 10000, 10, 5000, 5000),
+            new("uniform-chunk", 1, 0.5, 0.70, 0.72, 6000, 10000, 5),
+            new("uniform-chunk", 2, 0.5, 0.70, 0.72, 8000, 10000, 5),
+            new("knapsack", 1, 0.5, 0.75, 0.76, 3000, 10000, 10, 640, 9360, 0, 500),
+            new("knapsack", 2, 0.5, 0.80, 0.80, 4000, 10000, 10, 640, 9360, 0, 500),
+            new("gvm-history", 1, 0.5, 0.70, 0.72, 5000, 10000, 10),
+            new("gvm-history-lineage", 1, 0.5, 0.70, 0.72, 1000, 10000, 10),
+        ];
+        string[] lines = ExperimentReport.Table(0.7, runs).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string knapsack = Assert.Single(lines, l => l.StartsWith("| knapsack | 1 2 |", StringComparison.Ordinal));
+        Assert.EndsWith("| 1.43× [1.33, 1.50] | 2.00× [2.00, 2.00] | +7.5 [+5.0, +10.0] points |", knapsack.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("| knapsack | 10000 | 640 | 9360 | 0 | 500 |", StringComparison.Ordinal));
+        string lineage = Assert.Single(lines, l => l.StartsWith("| gvm-history-lineage | 1 |", StringComparison.Ordinal));
+        Assert.Contains("| 11000 [11000, 11000] |", lineage, StringComparison.Ordinal);
+        Assert.Equal(11000, ExperimentReport.WithEarlierRunsCounted(runs)[^1].RolloutsToTarget);
     }
 
     [Fact]
