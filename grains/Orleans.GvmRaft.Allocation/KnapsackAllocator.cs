@@ -6,7 +6,9 @@ namespace Orleans.GvmRaft.Allocation;
 /// as do prompts with p = 0 or p = 1 (the reference's default fixed counts). The rest of the budget
 /// goes by a dynamic-programming knapsack over the 0 &lt; p &lt; 1 prompts: k more samples are worth
 /// (1 − p^(k+min) − (1−p)^(k+min)) · p(1−p)², at most <c>maxSamples</c> per prompt; when no such
-/// prompt remains it goes to the p = 0 prompts (else to all) evenly.
+/// prompt remains it goes to the p = 0 prompts (else to all) evenly. What the caps leave unspent is
+/// spread evenly over the 0 &lt; p &lt; 1 prompts, past their cap, as the reference's solver does: the
+/// iteration's budget is always spent.
 /// </summary>
 public static class KnapsackAllocator
 {

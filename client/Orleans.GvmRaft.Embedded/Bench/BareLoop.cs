@@ -57,7 +57,7 @@ public sealed class BareLoop(TrainSettings settings, WarmupCache warmups, Action
 
             // Untimed: the process's first generation, probe and evaluation (JIT, first kernels),
             // which the system's iterations meet already warm. Nothing here changes the weights.
-            executor.Execute([Request(policy, prompts[0], 4, measure: true)], 0);
+            executor.Execute([Request(policy, prompts[0], 4, measure: true, 0, RolloutStage.Estimate)], 0);
             TrainerCompute.Evaluate(policy, data with { Eval = [.. data.Eval.Take(8)] });
             var times = new List<IterationTimes>();
             long rollouts = 0;
@@ -84,23 +84,26 @@ public sealed class BareLoop(TrainSettings settings, WarmupCache warmups, Action
         var policySettings = config.PolicyOrDefault;
         var total = Stopwatch.StartNew();
 
-        // The batch: the prompt set's seeded draw, as the run grain asks for it.
+        // The batch: the prompt set's seeded draw (an epoch's next B, or an independent one), as the run grain asks for it.
         long seed = (policySettings.Seed * 1_000_003L) + iteration;
-        long[] picks = PromptSetGrain.SampleIndices(prompts.Count, Math.Min(config.BatchSize, prompts.Count), new Random(unchecked((int)(seed ^ (seed >> 32)))));
+        long[] picks = config.BatchOrder == BatchOrder.Epochs
+            ? EpochOrder.Batch(prompts.Count, Math.Min(config.BatchSize, prompts.Count), (ulong)policySettings.Seed, iteration)
+            : PromptSetGrain.SampleIndices(prompts.Count, Math.Min(config.BatchSize, prompts.Count), new Random(unchecked((int)(seed ^ (seed >> 32)))));
         var batch = picks.Select(i => prompts[(int)i]).ToArray();
 
         // Stage 1: n0 responses per prompt, gradient norms of the accepted ones.
         var sampling = Stopwatch.StartNew();
-        var estimate = executor.Execute([.. batch.Select(p => Request(policy, p, config.Stage1Samples, measure: true))], StageSeed(iteration, RolloutStage.Estimate));
+        var estimate = executor.Execute([.. batch.Select(p => Request(policy, p, config.Stage1Samples, measure: true, iteration, RolloutStage.Estimate))], (ulong)policySettings.Seed);
         sampling.Stop();
 
         // The allocation over the batch, from the estimates stage 1 left.
-        int[] samples = Allocate(config, [.. estimate.Select(o => new PromptEstimate("bare", iteration, iteration - 1, o.Attempts, o.Acceptances, RunningMoments.Of(o.GradNorms)))]);
+        int budget = config.BudgetFor(batch.Length, Math.Min(config.BatchSize, prompts.Count));
+        int[] samples = Allocate(config, [.. estimate.Select(o => new PromptEstimate("bare", iteration, iteration - 1, o.Attempts, o.Acceptances, RunningMoments.Of(o.GradNorms)))], budget);
 
         // Stage 2: the allocated samples.
         int[] drawn = [.. Enumerable.Range(0, batch.Length).Where(i => samples[i] > 0)];
         sampling.Start();
-        var sample = executor.Execute([.. drawn.Select(i => Request(policy, batch[i], samples[i], measure: false))], StageSeed(iteration, RolloutStage.Sample));
+        var sample = executor.Execute([.. drawn.Select(i => Request(policy, batch[i], samples[i], measure: false, iteration, RolloutStage.Sample))], (ulong)policySettings.Seed);
         sampling.Stop();
 
         // The update over both stages' responses, and the held-out evaluation when due.
@@ -128,20 +131,18 @@ public sealed class BareLoop(TrainSettings settings, WarmupCache warmups, Action
 
     private void Add(string part, TimeSpan time) => _compute[part] = _compute.GetValueOrDefault(part) + time.TotalSeconds;
 
-    private static RolloutRequest Request(LoadedPolicy policy, ArithmeticProblem prompt, int count, bool measure) =>
-        new(policy.Formatter.Format(prompt.Text), prompt.Answer, VerifierKinds.Exact, count, measure);
+    // Keyed as the run's work items are (iteration, stage, prompt), so the draws are the system's.
+    private static RolloutRequest Request(LoadedPolicy policy, ArithmeticProblem prompt, int count, bool measure, int iteration, RolloutStage stage) =>
+        new(policy.Formatter.Format(prompt.Text), prompt.Answer, VerifierKinds.Exact, count, measure, $"{iteration}/{stage}/{prompt.Id}");
 
-    private static int[] Allocate(RunConfig config, PromptEstimate[] estimates) => config.Allocator switch
+    private static int[] Allocate(RunConfig config, PromptEstimate[] estimates, int budget) => config.Allocator switch
     {
-        AllocatorKind.Uniform => UniformAllocator.Allocate(estimates.Length, config.Budget).Samples,
+        AllocatorKind.Uniform => UniformAllocator.Allocate(estimates.Length, budget).Samples,
         AllocatorKind.Gvm => GvmAllocator.Allocate(
             [.. estimates.Select(e => e.AcceptRate)],
             [.. estimates.Select(e => e.GradNorm)],
-            config.Budget,
+            budget,
             new GvmAllocationOptions(config.Alpha, config.Beta, config.FilterThreshold, config.FilterInsufficient)).Samples,
         _ => throw new ArgumentException($"the bare loop allocates with gvm or uniform only (got {config.Allocator})."),
     };
-
-    // One seed per iteration and stage; the workers seed each claim from its first item instead.
-    private static ulong StageSeed(int iteration, RolloutStage stage) => ((ulong)iteration * 1_000_003UL) ^ ((ulong)stage << 40) ^ 0x9E3779B97F4A7C15UL;
 }

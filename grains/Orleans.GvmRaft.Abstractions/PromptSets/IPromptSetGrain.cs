@@ -28,4 +28,11 @@ public interface IPromptSetGrain : IGrainWithStringKey
     /// <paramref name="seed"/> and the epoch; an epoch's last batch is short when B does not divide the set's size.
     /// </summary>
     Task<string[]> EpochBatchAsync(int batchSize, int iteration, long seed);
+
+    /// <summary>
+    /// The ids at positions [<paramref name="from"/>, <paramref name="from"/> + <paramref name="count"/>)
+    /// of epoch <paramref name="epoch"/>'s order (the epoch sampler's, seeded by <paramref name="seed"/>),
+    /// cut at the epoch's end; with the set's size, so a caller can walk an epoch at its own pace.
+    /// </summary>
+    Task<(string[] Ids, long Size)> EpochRangeAsync(long seed, long epoch, long from, int count);
 }

@@ -60,12 +60,13 @@ public sealed record RunConfig(
         iterations >= Iterations || (MaxRollouts > 0 && rollouts >= MaxRollouts);
 
     /// <summary>
-    /// N for a batch of <paramref name="prompts"/>: the budget, except for an epoch's short last
-    /// batch, whose budget shrinks with it (rounded), so every visit of a prompt costs the same.
+    /// N for a batch of <paramref name="prompts"/> out of a full batch of <paramref name="fullBatch"/>
+    /// (B, or the whole set when it holds fewer): the budget, except for an epoch's short last batch,
+    /// whose budget shrinks with it (rounded half to even), so every visit of a prompt costs the same.
     /// </summary>
-    public int BudgetFor(int prompts) =>
-        BatchOrder == BatchOrder.Epochs && prompts < BatchSize
-            ? (int)Math.Round((double)Budget * prompts / BatchSize, MidpointRounding.ToEven)
+    public int BudgetFor(int prompts, int fullBatch) =>
+        BatchOrder == BatchOrder.Epochs && prompts < fullBatch
+            ? (int)Math.Round((double)Budget * prompts / fullBatch, MidpointRounding.ToEven)
             : Budget;
 
     /// <summary>Throws <see cref="ArgumentException"/> with a message that names the first invalid setting.</summary>
@@ -113,7 +114,10 @@ public sealed record RunConfig(
             "dapo drops groups whose rewards are all equal, which only GRPO's group advantages make useless: use it with algorithm grpo");
         PolicyOrDefault.Validate();
         ReuseOrDefault.Validate();
-        HistoryOrDefault.Validate(Stage1Samples);
+        if (Allocator == AllocatorKind.GvmHistory || History is not null)
+        {
+            HistoryOrDefault.Validate(Stage1Samples);
+        }
         Require(
             ReuseOrDefault.Samples < Stage1Samples,
             "stage1Reuse.samples",

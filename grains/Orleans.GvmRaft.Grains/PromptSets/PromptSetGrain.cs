@@ -130,6 +130,25 @@ public sealed class PromptSetGrain(
         return await IdsAtAsync(EpochOrder.Batch(size, (int)Math.Min(batchSize, size), (ulong)seed, iteration));
     }
 
+    /// <inheritdoc />
+    public async Task<(string[] Ids, long Size)> EpochRangeAsync(long seed, long epoch, long from, int count)
+    {
+        long size = state.State.Count;
+        if (size == 0)
+        {
+            throw new InvalidOperationException($"prompt set '{Name}' is empty or unknown: import prompts into it first (gvm import FILE --set {Name}).");
+        }
+
+        if (epoch < 0 || from < 0 || count < 0)
+        {
+            throw new ArgumentException($"epoch range of set '{Name}': epoch, start and count must be >= 0 (got {epoch}, {from}, {count}).");
+        }
+
+        long end = Math.Min(size, from + count);
+        long[] picks = [.. Enumerable.Range(0, (int)Math.Max(0, end - from)).Select(j => EpochOrder.IndexAt(size, (ulong)seed, epoch, from + j))];
+        return (await IdsAtAsync(picks), size);
+    }
+
     // The ids at the set's positions, in the order given: one call per shard holding any.
     private async Task<string[]> IdsAtAsync(long[] picks)
     {

@@ -220,18 +220,18 @@ public sealed class PromptGrain(
         return new PromptEstimate(report.RunId, report.Iteration, report.PolicyVersion, report.Attempts, report.Acceptances, moments);
     }
 
-    // Both stages of one iteration (and every worker's part of them) make one visit.
+    // Both stages of one iteration (and every worker's part of them) make one visit, even when
+    // another run's reports for the same prompt come in between.
     private static void RecordVisit(List<PromptVisit> visits, RolloutReport report)
     {
-        var last = visits.Count > 0 ? visits[^1] : null;
-        var next = PromptVisit.Next(last, report);
-        if (last is not null && next.RunId == last.RunId && next.Iteration == last.Iteration)
+        int same = visits.FindLastIndex(v => v.RunId == report.RunId && v.Iteration == report.Iteration);
+        if (same >= 0)
         {
-            visits[^1] = next;
+            visits[same] = PromptVisit.Next(visits[same], report);
             return;
         }
 
-        AppendBounded(visits, next, VisitLimit);
+        AppendBounded(visits, PromptVisit.Next(null, report), VisitLimit);
     }
 
     private static void AppendBounded<T>(List<T> list, T item, int limit)

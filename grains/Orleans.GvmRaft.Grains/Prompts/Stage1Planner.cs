@@ -21,7 +21,7 @@ public static class Stage1Planner
         ArgumentNullException.ThrowIfNull(visits);
         ArgumentNullException.ThrowIfNull(request);
         var settings = request.Settings;
-        var own = visits.LastOrDefault(v => v.RunId == request.RunId && v.PolicyVersion <= request.PolicyVersion);
+        var own = visits.LastOrDefault(v => v.RunId == request.RunId && v.Iteration < request.Iteration);
         var shared = own is null && request.Lineage is not null && settings.OtherRunDiscount > 0
             ? visits.LastOrDefault(v => v.RunId != request.RunId && v.Lineage == request.Lineage)
             : null;
@@ -41,6 +41,9 @@ public static class Stage1Planner
         }
 
         int draws = Math.Clamp(request.FullDraws - (int)Math.Floor(samples), Math.Min(settings.MinDraws, request.FullDraws), request.FullDraws);
+
+        // A prior without responses (a visit that drew none) says nothing: a full stage 1.
+        draws = samples > 0 ? draws : request.FullDraws;
         return new Stage1Plan(draws, samples, accepted, gradNorm, gradCount, shared is not null);
     }
 

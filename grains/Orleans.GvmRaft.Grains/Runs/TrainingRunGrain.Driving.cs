@@ -273,12 +273,15 @@ public sealed partial class TrainingRunGrain
     private async Task PickBatchAsync(RunConfig config, int iteration)
     {
         var set = grains.GetGrain<IPromptSetGrain>(config.PromptSet!);
-        string[] batch = config.BatchOrder == BatchOrder.Epochs
-            ? await set.EpochBatchAsync(config.BatchSize, iteration, config.PolicyOrDefault.Seed)
-            : await set.SampleAsync((int)Math.Min(config.BatchSize, await set.GetCountAsync()), (config.PolicyOrDefault.Seed * 1_000_003L) + iteration);
+        int full = (int)Math.Min(config.BatchSize, await set.GetCountAsync());
+        (string[] batch, long cursor, int skipped) = config.Allocator == AllocatorKind.Greso
+            ? await PickGresoBatchAsync(config, set, iteration)
+            : (config.BatchOrder == BatchOrder.Epochs
+                ? await set.EpochBatchAsync(config.BatchSize, iteration, config.PolicyOrDefault.Seed)
+                : await set.SampleAsync(full, (config.PolicyOrDefault.Seed * 1_000_003L) + iteration), 0, 0);
         int size = batch.Length;
         int[] counts = [.. Enumerable.Repeat(config.Stage1Samples, size)];
-        if (config.Allocator is AllocatorKind.Knapsack or AllocatorKind.Greso)
+        if (config.Allocator == AllocatorKind.Knapsack)
         {
             await PlanStage1FromVisitsAsync(config, iteration, batch, counts);
         }
@@ -287,7 +290,7 @@ public sealed partial class TrainingRunGrain
         if (config.Allocator == AllocatorKind.GvmHistory)
         {
             // Each prompt answers how many draws its own uncertainty needs.
-            var request = new Stage1Request(RunId, state.State.Lineage, state.State.PolicyVersion, config.Stage1Samples, config.HistoryOrDefault);
+            var request = new Stage1Request(RunId, state.State.Lineage, iteration, state.State.PolicyVersion, config.Stage1Samples, config.HistoryOrDefault);
             priors = await BoundedFanOut.RunAsync(size, _maxConcurrentCalls, i => grains.GetGrain<IPromptGrain>(batch[i]).PlanStage1Async(request));
             counts = [.. priors.Select(p => p.Draws)];
         }
@@ -312,6 +315,12 @@ public sealed partial class TrainingRunGrain
             c.Batch = batch;
             c.Stage1Counts = counts;
             c.Priors = priors;
+            c.IterationBudget = config.BudgetFor(size, full);
+            if (config.Allocator == AllocatorKind.Greso)
+            {
+                c.EpochCursor = cursor;
+                c.SkippedAtPick = skipped;
+            }
             c.Step = IterationStep.Estimate;
         });
     }

@@ -27,13 +27,15 @@ public sealed partial class TrainingRunGrain
         int equalRewards = counts.Values.Count(c => !DynamicSampling.IsInformative(c.Drawn, c.Accepted));
         int[] stage1 = state.State.Stage1Counts!;
         int reused = stage1.Count(n => n != config.Stage1Samples);
-        int skipped = plan.PromptIds.Where((_, i) => i < stage1.Length && stage1[i] == 0 && plan.Samples[i] == 0).Count();
+        int skipped = config.Allocator == AllocatorKind.Greso
+            ? state.State.SkippedAtPick
+            : plan.PromptIds.Where((_, i) => i < stage1.Length && stage1[i] == 0 && plan.Samples[i] == 0).Count();
         int fromHistory = plan.PromptIds.Where((_, i) => i < stage1.Length && stage1[i] != config.Stage1Samples && plan.Samples[i] > 0).Count();
         long samples = state.State.Samples + estimate.Attempts + sample.Attempts;
         var summary = new IterationSummary(
             iteration,
             plan.PromptIds.Length,
-            config.BudgetFor(state.State.Stage1Counts!.Length),
+            IterationBudget(config),
             plan.Samples.Count(n => n > 0),
             plan.Samples.Length == 0 ? 0 : plan.Samples.Max(),
             plan.Outcome,
@@ -73,6 +75,7 @@ public sealed partial class TrainingRunGrain
             c.Batch = null;
             c.Stage1Counts = null;
             c.Priors = null;
+            c.IterationBudget = null;
             c.Round = 0;
             c.RoundSamples = null;
         });

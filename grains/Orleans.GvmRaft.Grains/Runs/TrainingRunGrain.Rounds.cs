@@ -62,7 +62,7 @@ public sealed partial class TrainingRunGrain
     {
         var counts = await IterationCountsAsync(iteration);
         // The budget of the batch as picked (DAPO's refills do not raise it).
-        int remaining = Math.Max(0, config.BudgetFor(state.State.Stage1Counts!.Length) - spent.Sum());
+        int remaining = Math.Max(0, IterationBudget(config) - spent.Sum());
         if (config.Allocator == AllocatorKind.Ada)
         {
             int[] drawn = [.. batch.Select(id => counts.GetValueOrDefault(id).Drawn)];

@@ -95,7 +95,7 @@ public sealed partial class TrainingRunGrain(
 
         if (config.Allocator == AllocatorKind.Uniform)
         {
-            var uniform = UniformAllocator.Allocate(promptIds.Length, config.BudgetFor(promptIds.Length));
+            var uniform = UniformAllocator.Allocate(promptIds.Length, IterationBudget(config));
             return new IterationAllocation(iteration, promptIds, uniform.Samples, uniform.Outcome.ToString(), []);
         }
 
@@ -108,7 +108,8 @@ public sealed partial class TrainingRunGrain(
         {
             if (priors is not null && i < priors.Length)
             {
-                (acceptRates[i], gradNorms[i]) = priors[i].Combine(estimates[i]);
+                // A prompt that drew no stage 1 has only its prior: the estimate the prompt holds is older.
+                (acceptRates[i], gradNorms[i]) = priors[i].Combine(state.State.Stage1Counts![i] > 0 ? estimates[i] : null);
             }
             else if (estimates[i] is { } estimate)
             {
@@ -122,9 +123,12 @@ public sealed partial class TrainingRunGrain(
         }
 
         var gvm = new GvmAllocationOptions(config.Alpha, config.Beta, config.FilterThreshold, config.FilterInsufficient);
-        var result = GvmAllocator.Allocate(acceptRates, gradNorms, config.BudgetFor(promptIds.Length), gvm);
+        var result = GvmAllocator.Allocate(acceptRates, gradNorms, IterationBudget(config), gvm);
         return new IterationAllocation(iteration, promptIds, result.Samples, result.Outcome.ToString(), [.. missing]);
     }
+
+    // N of the iteration in progress, as its pick fixed it.
+    private int IterationBudget(RunConfig config) => state.State.IterationBudget ?? config.Budget;
 
     // The estimates stage 1 left, as the queue recorded them with the results; a prompt the queue
     // holds none for (no stage-1 item, e.g. a reused estimate) is asked directly.

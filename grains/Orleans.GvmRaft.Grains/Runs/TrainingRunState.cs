@@ -110,4 +110,16 @@ public sealed class TrainingRunState
     /// <summary>gvm-history: each batch prompt's prior and stage-1 draws, from the iteration's pick (null for other allocators).</summary>
     [Id(24)]
     public Prompts.Stage1Plan[]? Priors { get; set; }
+
+    /// <summary>N of the iteration in progress, fixed when its batch is picked (an epoch's short last batch has less); null in state written before it existed.</summary>
+    [Id(25)]
+    public int? IterationBudget { get; set; }
+
+    /// <summary>GRESO: how far its walk through the epochs has come (epoch · set size + position); the next pick starts there.</summary>
+    [Id(26)]
+    public long EpochCursor { get; set; }
+
+    /// <summary>GRESO: prompts the pick in progress skipped on its way to B kept ones.</summary>
+    [Id(27)]
+    public int SkippedAtPick { get; set; }
 }

@@ -28,7 +28,8 @@ public sealed class KnapsackAllocatorTests
     public void TheCapSendsTheRestToTheNextBestAndWhatNoneCanTakeIsSpreadOverThem()
     {
         // Max 4 per prompt: p = 0.5 takes 2 more, p = 0.9 takes 2 more, 4 left that the caps refuse,
-        // spread evenly over the two mixed prompts; the sum is the budget exactly.
+        // spread evenly over the two mixed prompts past their cap, as the reference's solver does
+        // (the budget is spent, not saved); the sum is the budget exactly.
         int[] samples = KnapsackAllocator.Allocate([0.0, 0.5, 0.9], budget: 14, minSamples: 2, maxSamples: 4);
         Assert.Equal(14, samples.Sum());
         Assert.Equal([2, 6, 6], samples);

@@ -56,7 +56,9 @@ public sealed class PolicyTrainerTests
         // second mini-batch's π_old must still be the sampler's: KL > 0 and the clip binds.
         // Recomputing π_old from the current weights before each step would give KL 0 again.
         using var model = TinyModels.Create(TinyModels.Llama(tied: false));
-        int[][] prompts = [.. Enumerable.Range(0, 16).Select(i => new[] { 1 + (i % 7), 2 + (i % 5), 3 + (i % 3) })];
+        // Prompts of 1 to 5 tokens, so rows are padded differently and π_old has to land on each
+        // row's own response positions for the first step's ratio to be 1.
+        int[][] prompts = [.. Enumerable.Range(0, 16).Select(i => Enumerable.Range(0, 1 + (i % 5)).Select(t => 1 + ((i + (3 * t)) % 40)).ToArray())];
         var drawn = new Sampler(model).Generate(prompts, new SamplingOptions(MaxNewTokens: 6, Temperature: 0.7, Seed: 11));
         var examples = prompts.Select((p, i) => new PolicyExample(new ScoredSequence(p, drawn[i].Tokens), 1.0, drawn[i].LogProbs)).ToList();
 

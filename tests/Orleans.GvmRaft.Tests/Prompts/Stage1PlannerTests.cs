@@ -6,7 +6,7 @@ namespace Orleans.GvmRaft.Tests.Prompts;
 public sealed class Stage1PlannerTests
 {
     private static Stage1Request Request(long version, double discount = 0.9, string? lineage = "L1") =>
-        new("run-b", lineage, version, FullDraws: 8, new HistorySettings(Discount: discount, MinDraws: 2, OtherRunDiscount: 0.5));
+        new("run-b", lineage, Iteration: 10, version, FullDraws: 8, new HistorySettings(Discount: discount, MinDraws: 2, OtherRunDiscount: 0.5));
 
     [Fact]
     public void APriorKVersionsOldCountsLambdaToTheKOfItsSamplesAndStage1DrawsWhatItLacks()

@@ -40,8 +40,10 @@ public sealed class HistoryAllocatorTests(ClusterFixture fixture)
         {
             Assert.Empty(await queue.GetItemsAsync(iteration, RolloutStage.Estimate));
             var drawn = (await queue.GetItemsAsync(iteration, RolloutStage.Sample)).ToDictionary(i => i.PromptId, i => i.Count);
-            string[] batch = [.. visits.Where(v => v.Value[1].Iteration == iteration).Select(v => v.Key).Order(StringComparer.Ordinal)];
-            Assert.Equal(4, batch.Length);
+            // The batch in the epoch sampler's order (set position i holds the i-th imported prompt),
+            // which is the order the knapsack sees it in; it is the iteration's visitors.
+            string[] batch = [.. EpochOrder.Batch(settings.TrainPrompts, settings.BatchSize, (ulong)settings.Seed, iteration).Select(i => $"{settings.PromptSet}-{i:D5}")];
+            Assert.Equal(visits.Where(v => v.Value[1].Iteration == iteration).Select(v => v.Key).Order(StringComparer.Ordinal), batch.Order(StringComparer.Ordinal));
             int[] expected = KnapsackAllocator.Allocate([.. batch.Select(id => visits[id][0].PassRate)], 32, minSamples: 2, maxSamples: 64);
             var byId = batch.Zip(expected).ToDictionary(x => x.First, x => x.Second);
             Assert.Equal(32, drawn.Values.Sum());
@@ -50,25 +52,37 @@ public sealed class HistoryAllocatorTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task GresoSkipsOnlyPromptsOnAStreakAndDrawsTheUniformShareForTheRest()
+    public async Task GresoSkipsOnlyPromptsOnAStreakAndFillsItsBatchFurtherAlongTheEpoch()
     {
         var settings = Tiny(22, AllocatorKind.Greso, "greso-contract");
         var metrics = await new ArithmeticRun(fixture.Client, settings).RunAsync();
         var visits = await VisitsAsync(settings);
 
-        // Epoch 1 has no trace: nothing skipped, every prompt drawn n0 + N / B = 8.
+        // Epoch 1 has no trace: nothing skipped, iterations 1 and 2 draw n0 + N / B = 8 for each of the 8 prompts.
         Assert.Equal([0, 0, 0], metrics.Take(3).Select(m => m.PromptsSkipped));
-        Assert.All(visits.Values, v => Assert.Equal(8, v[0].Attempts));
+        Assert.All(visits.Values, v => Assert.True(v[0].Iteration <= 2 && v[0].Attempts == 8));
 
-        // Epoch 2: a prompt skipped (no second visit) had an all-correct or all-wrong first epoch,
-        // and each iteration drew 8 per prompt it kept.
-        var skipped = visits.Where(v => v.Value.Length == 1).ToList();
-        Assert.All(skipped, v => Assert.True(v.Value[0].PassRate <= GresoFilter.HardMean || v.Value[0].PassRate >= GresoFilter.EasyMean, $"{v.Key} skipped at pass rate {v.Value[0].PassRate}"));
-        Assert.Equal(skipped.Count, metrics.Skip(3).Sum(m => m.PromptsSkipped));
-        Assert.Equal(64 + (8 * (8 - skipped.Count)), metrics[^1].Samples);
+        // Iteration 3 walks epoch 2's order: a prompt passed over before the batch's last member had
+        // an all-correct or all-wrong first epoch; the batch holds B = 4 unless the epoch ran out.
+        long[] order = [.. Enumerable.Range(0, 8).Select(p => EpochOrder.IndexAt(8, 22, epoch: 1, p))];
+        string[] ids = [.. order.Select(i => $"{settings.PromptSet}-{i:D5}")];
+        bool InThird(string id) => visits[id].Any(v => v.Iteration == 3);
+        int last = Array.FindLastIndex(ids, InThird);
+        string[] passed = [.. ids.Take(last).Where(id => !InThird(id))];
+        Assert.All(passed, id => Assert.True(visits[id][0].PassRate <= GresoFilter.HardMean || visits[id][0].PassRate >= GresoFilter.EasyMean, $"{id} skipped at pass rate {visits[id][0].PassRate}"));
+        Assert.Equal(passed.Length, metrics[3].PromptsSkipped);
+        int third = ids.Count(InThird);
+        Assert.True(third == 4 || last == 7, $"iteration 3 kept {third} prompts and stopped at position {last}");
 
-        // The seeds of this test skip some: the check above is not vacuous.
-        Assert.NotEmpty(skipped);
+        // Every kept prompt drew 8, so each iteration's rollouts are 8 per prompt it visited.
+        for (int iteration = 1; iteration <= 4; iteration++)
+        {
+            int visited = visits.Values.Count(v => v.Any(x => x.Iteration == iteration));
+            Assert.Equal(8L * visited, metrics[iteration].Samples - metrics[iteration - 1].Samples);
+        }
+
+        // The seeds of this test skip some: the checks above are not vacuous.
+        Assert.NotEmpty(passed);
     }
 
     [Fact]
