@@ -20,8 +20,10 @@ public static class OverheadCommand
         var defaults = new TrainSettings();
         var storage = new Option<string>("--storage") { Description = "Grain state of the system's run: Sqlite (a fresh file, as the main job keeps state) or Memory.", DefaultValueFactory = _ => "Sqlite" };
         var iterations = new Option<int>("--iterations") { Description = "Iterations timed on each path.", DefaultValueFactory = _ => 2 };
-        var allocator = new Option<string>("--allocator") { Description = $"The arm: {string.Join(", ", Arms)} (the main job's is {AllocatorArm.MainJob}).", DefaultValueFactory = _ => AllocatorArm.MainJob };
-        var batch = new Option<int>("--batch-size") { Description = "B before the arm applies (gvm-chunk makes it 512).", DefaultValueFactory = _ => defaults.BatchSize };
+        // The bare loop has no prompt grains to read history from, so the main job's own arm
+        // (gvm-history) is measured by its history-free counterpart's compute.
+        var allocator = new Option<string>("--allocator") { Description = $"The arm: {string.Join(", ", Arms)}.", DefaultValueFactory = _ => Arms[0] };
+        var batch = new Option<int>("--batch-size") { Description = $"B before the arm applies (gvm-chunk makes it {AllocatorArm.ChunkPrompts}).", DefaultValueFactory = _ => defaults.BatchSize };
         var stage1 = new Option<int>("--stage1-samples") { Description = "n0.", DefaultValueFactory = _ => defaults.Stage1Samples };
         var budget = new Option<int>("--budget") { Description = "N before the arm applies (gvm-chunk scales it with B).", DefaultValueFactory = _ => defaults.Budget };
         var trainPrompts = new Option<int>("--train-prompts") { Description = "Size of the prompt pool.", DefaultValueFactory = _ => defaults.TrainPrompts };

@@ -24,9 +24,10 @@ public static class ExperimentCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object with every run on stdout instead of the table." };
         var output = new Option<string>("--out") { Description = "Folder for the runs and the report.", DefaultValueFactory = _ => "runs/experiment" };
         var reportOnly = new Option<bool>("--report-only") { Description = "Train nothing: write the report again from the run folders already in --out." };
+        var resume = new Option<bool>("--resume") { Description = "Keep the runs --out already holds to the end (runs repeat from their seeds) and train only the missing ones." };
         var command = new Command("experiment", "Train the arithmetic preset with every allocator arm on the same seeds and rollouts, and compare them with bootstrap intervals.")
         {
-            arms, seeds, rollouts, target, trainPrompts, evalPrompts, json, output, reportOnly,
+            arms, seeds, rollouts, target, trainPrompts, evalPrompts, json, output, reportOnly, resume,
         };
         var stateOptions = new EmbeddedStateOptions();
         stateOptions.AddTo(command);
@@ -75,6 +76,18 @@ public static class ExperimentCommand
                             .WithRolloutBudget(budget)
                             .WithOutput(Path.Combine(folder, $"{arm.Name}-s{seed}"))
                             .WithFreshRunName(DateTimeOffset.UtcNow);
+
+                        // The lineage arm starts from the statistics its gvm-history run left in this
+                        // process, so that run is trained again (to the same result) when it follows.
+                        bool feedsLineage = arm.Name == "gvm-history" && chosen.Any(a => a.Name == AllocatorArm.LineageArm)
+                            && Finished(folder, $"{AllocatorArm.LineageArm}-s{seed}", budget, goal) is null;
+                        if (result.GetValue(resume) && !feedsLineage && Finished(folder, $"{arm.Name}-s{seed}", budget, goal) is { } kept)
+                        {
+                            runs.Add(kept with { Arm = arm.Name, Seed = seed });
+                            error.WriteLine($"experiment: {arm.Name}, seed {seed}: kept from {settings.Output}");
+                            continue;
+                        }
+
                         error.WriteLine($"experiment: run {runs.Count + 1} of {total}: {arm.Name}, seed {seed} ({arm.Description})");
                         var metrics = await new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line)).RunAsync(cancellationToken: cancellationToken);
                         var run = ExperimentRun.From(arm.Name, seed, metrics, goal);
@@ -94,5 +107,12 @@ public static class ExperimentCommand
             }
         });
         return command;
+    }
+
+    // A run folder whose metrics reach the rollout budget, as a finished run; null when there is none.
+    private static ExperimentRun? Finished(string folder, string name, long rollouts, double target)
+    {
+        var lines = ExperimentReport.ReadMetrics(Path.Combine(folder, name));
+        return lines is { Count: > 1 } && lines[^1].Samples >= rollouts ? ExperimentRun.From(name, 0, lines, target) : null;
     }
 }

@@ -123,10 +123,9 @@ public static class ExperimentReport
             var found = new List<ExperimentRun>();
             foreach (string runFolder in seeds)
             {
-                string metrics = Path.Combine(runFolder, "metrics.jsonl");
-                if (int.TryParse(Path.GetFileName(runFolder).AsSpan(arm.Name.Length + 2), NumberStyles.None, CultureInfo.InvariantCulture, out int seed) && File.Exists(metrics))
+                if (int.TryParse(Path.GetFileName(runFolder).AsSpan(arm.Name.Length + 2), NumberStyles.None, CultureInfo.InvariantCulture, out int seed)
+                    && ReadMetrics(runFolder) is { } lines)
                 {
-                    var lines = File.ReadLines(metrics).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<IterationMetrics>(l, Json)!).ToList();
                     found.Add(ExperimentRun.From(arm.Name, seed, lines, target));
                 }
             }
@@ -137,6 +136,15 @@ public static class ExperimentReport
         return runs.Count > 0
             ? runs
             : throw new ArgumentException($"{folder} holds no run folder of an arm ({AllocatorArm.Names}) with a metrics.jsonl.");
+    }
+
+    /// <summary>A run folder's <c>metrics.jsonl</c>, one line per iteration; null when it has none.</summary>
+    public static List<IterationMetrics>? ReadMetrics(string runFolder)
+    {
+        string metrics = Path.Combine(runFolder, "metrics.jsonl");
+        return File.Exists(metrics)
+            ? [.. File.ReadLines(metrics).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<IterationMetrics>(l, Json)!)]
+            : null;
     }
 
     /// <summary>Writes <c>runs.json</c>, <c>table.md</c>, <c>accuracy-rollouts.svg</c> and <c>accuracy-iterations.svg</c> into <paramref name="folder"/>.</summary>
