@@ -23,12 +23,12 @@ public sealed record PromptVisit(
     /// <summary>The visit's mean reward (pass rate); 0 when nothing was drawn.</summary>
     public double PassRate => Attempts == 0 ? 0 : (double)Acceptances / Attempts;
 
-    /// <summary>The visit after adding <paramref name="report"/>'s draws (same run and iteration), or a new one.</summary>
-    public static PromptVisit Next(PromptVisit? last, RolloutReport report)
+    /// <summary>The visit of <paramref name="report"/>'s run and iteration after adding its draws to <paramref name="same"/> (that visit so far, or none yet).</summary>
+    public static PromptVisit Next(PromptVisit? same, RolloutReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return last is not null && last.RunId == report.RunId && last.Iteration == report.Iteration
-            ? last with { Attempts = last.Attempts + report.Attempts, Acceptances = last.Acceptances + report.Acceptances, PolicyVersion = Math.Max(last.PolicyVersion, report.PolicyVersion) }
+        return same is not null
+            ? same with { Attempts = same.Attempts + report.Attempts, Acceptances = same.Acceptances + report.Acceptances, PolicyVersion = Math.Max(same.PolicyVersion, report.PolicyVersion) }
             : new PromptVisit(report.RunId, report.Iteration, report.PolicyVersion, report.Attempts, report.Acceptances, report.Lineage);
     }
 }

@@ -99,11 +99,7 @@ public sealed class PromptSetGrain(
     /// <inheritdoc />
     public async Task<string[]> SampleAsync(int count, long seed)
     {
-        long size = state.State.Count;
-        if (size == 0)
-        {
-            throw new InvalidOperationException($"prompt set '{Name}' is empty or unknown: import prompts into it first (gvm import FILE --set {Name}).");
-        }
+        long size = RequireSize();
 
         if (count < 1 || count > size)
         {
@@ -116,11 +112,7 @@ public sealed class PromptSetGrain(
     /// <inheritdoc />
     public async Task<string[]> EpochBatchAsync(int batchSize, int iteration, long seed)
     {
-        long size = state.State.Count;
-        if (size == 0)
-        {
-            throw new InvalidOperationException($"prompt set '{Name}' is empty or unknown: import prompts into it first (gvm import FILE --set {Name}).");
-        }
+        long size = RequireSize();
 
         if (batchSize < 1 || iteration < 1)
         {
@@ -133,11 +125,7 @@ public sealed class PromptSetGrain(
     /// <inheritdoc />
     public async Task<(string[] Ids, long Size)> EpochRangeAsync(long seed, long epoch, long from, int count)
     {
-        long size = state.State.Count;
-        if (size == 0)
-        {
-            throw new InvalidOperationException($"prompt set '{Name}' is empty or unknown: import prompts into it first (gvm import FILE --set {Name}).");
-        }
+        long size = RequireSize();
 
         if (epoch < 0 || from < 0 || count < 0)
         {
@@ -148,6 +136,12 @@ public sealed class PromptSetGrain(
         long[] picks = [.. Enumerable.Range(0, (int)Math.Max(0, end - from)).Select(j => EpochOrder.IndexAt(size, (ulong)seed, epoch, from + j))];
         return (await IdsAtAsync(picks), size);
     }
+
+    // The set's size; an empty set cannot be drawn from.
+    private long RequireSize() =>
+        state.State.Count > 0
+            ? state.State.Count
+            : throw new InvalidOperationException($"prompt set '{Name}' is empty or unknown: import prompts into it first (gvm import FILE --set {Name}).");
 
     // The ids at the set's positions, in the order given: one call per shard holding any.
     private async Task<string[]> IdsAtAsync(long[] picks)
