@@ -26,10 +26,11 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     /// <summary>Connects to the cluster <paramref name="target"/> names.</summary>
     /// <exception cref="ClusterUnavailableException">No silo of that cluster answered.</exception>
+    /// <exception cref="ClientSettingsException">The TLS settings or the connection string are unusable.</exception>
     public static async Task<ClusterConnection> ConnectAsync(ClusterTarget target, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var (clustering, gatewayPort, clusterId, serviceId, configuration, tls) = target;
+        var (clustering, gatewayPort, clusterId, serviceId, configuration, tls, responseTimeout) = target;
         ClusterCertificates? certificates;
         string? connection;
         try
@@ -47,7 +48,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
         catch (OptionsValidationException e)
         {
-            throw new ClusterUnavailableException($"cannot connect to cluster '{clusterId}': {string.Join(" ", e.Failures)}", e);
+            throw new ClientSettingsException($"cannot connect to cluster '{clusterId}': {string.Join(" ", e.Failures)}", e);
         }
 
         // Parsed here, so that a malformed one is a line naming the variable rather than a stack trace.
@@ -60,7 +61,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {
-            throw new ClusterUnavailableException(
+            throw new ClientSettingsException(
                 $"cannot connect to cluster '{clusterId}': ConnectionStrings__{(clustering == ClusteringKind.Redis ? "Redis" : "AzureStorage")} is not a connection string its client accepts ({e.GetType().Name}).", e);
         }
 
@@ -96,6 +97,11 @@ public sealed class ClusterConnection : IAsyncDisposable
             if (certificates is not null)
             {
                 client.UseTls(o => ClusterTls.Configure(o, certificates));
+            }
+
+            if (responseTimeout is { } response)
+            {
+                client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = response);
             }
 
             client.UseConnectionRetryFilter(new DeadlineRetryFilter(timeout));

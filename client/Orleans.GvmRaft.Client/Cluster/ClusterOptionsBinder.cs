@@ -19,6 +19,7 @@ public sealed class ClusterOptionsBinder
     private readonly Option<string> _clusterId;
     private readonly Option<string> _serviceId;
     private readonly Option<double> _connectTimeout;
+    private readonly Option<double> _timeout;
     private readonly Option<ClusteringKind> _clustering;
     private readonly Option<string?> _tlsCert;
     private readonly Option<string?> _tlsKey;
@@ -75,6 +76,12 @@ public sealed class ClusterOptionsBinder
             Recursive = true,
             DefaultValueFactory = _ => 10,
         };
+        _timeout = new Option<double>("--timeout")
+        {
+            Description = "Seconds one call to the cluster may wait for its answer before the command gives up (exit code 5); env GVM_TIMEOUT.",
+            Recursive = true,
+            DefaultValueFactory = _ => double.TryParse(Environment.GetEnvironmentVariable("GVM_TIMEOUT"), System.Globalization.CultureInfo.InvariantCulture, out double s) ? s : 30,
+        };
     }
 
     /// <summary>Adds the options to <paramref name="root"/>, from where every subcommand sees them.</summary>
@@ -84,6 +91,7 @@ public sealed class ClusterOptionsBinder
         root.Options.Add(_clusterId);
         root.Options.Add(_serviceId);
         root.Options.Add(_connectTimeout);
+        root.Options.Add(_timeout);
         root.Options.Add(_clustering);
         root.Options.Add(_tlsCert);
         root.Options.Add(_tlsKey);
@@ -99,6 +107,12 @@ public sealed class ClusterOptionsBinder
             throw new ArgumentException($"--connect-timeout must be between 0 and 3600 seconds (got {seconds}).");
         }
 
+        double response = result.GetValue(_timeout);
+        if (!(response > 0 && response <= 86400))
+        {
+            throw new ArgumentException($"--timeout must be between 0 and 86400 seconds (got {response}).");
+        }
+
         var tls = new ClusterTlsOptions
         {
             CertificatePath = result.GetValue(_tlsCert),
@@ -108,7 +122,7 @@ public sealed class ClusterOptionsBinder
         };
         var target = new ClusterTarget(
             result.GetValue(_clustering), result.GetValue(_gatewayPort), result.GetValue(_clusterId)!, result.GetValue(_serviceId)!,
-            new ConfigurationBuilder().AddEnvironmentVariables().Build(), tls);
+            new ConfigurationBuilder().AddEnvironmentVariables().Build(), tls, TimeSpan.FromSeconds(response));
         return ClusterConnection.ConnectAsync(target, TimeSpan.FromSeconds(seconds), cancellationToken);
     }
 }

@@ -10,4 +10,5 @@ namespace Orleans.GvmRaft.Client.Cluster;
 /// <param name="ServiceId">The service id.</param>
 /// <param name="Configuration">Where connection strings come from (the environment).</param>
 /// <param name="Tls">The client's certificate and the cluster's CA, when the cluster uses TLS.</param>
-public sealed record ClusterTarget(ClusteringKind Clustering, int GatewayPort, string ClusterId, string ServiceId, IConfiguration Configuration, ClusterTlsOptions? Tls = null);
+/// <param name="ResponseTimeout">How long one call may wait for its answer; Orleans' default (30 s) when null.</param>
+public sealed record ClusterTarget(ClusteringKind Clustering, int GatewayPort, string ClusterId, string ServiceId, IConfiguration Configuration, ClusterTlsOptions? Tls = null, TimeSpan? ResponseTimeout = null);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Client.Failures;
 using Orleans.GvmRaft.Client.Input;
 using Orleans.GvmRaft.Prompts;
 
@@ -26,7 +27,7 @@ public static class ImportCommand
             string path = result.GetValue(file)!;
             string? setName = result.GetValue(set);
             var error = result.InvocationConfiguration.Error;
-            int written = 0;
+            int wrote = 0;
             try
             {
                 var summary = await ConsoleProgress.RunAsync(error, async progress =>
@@ -49,7 +50,7 @@ public static class ImportCommand
                     }
 
                     await using var connection = await connecting;
-                    var tasks = new Dictionary<string, Spectre.Console.ProgressTask>();
+                    var tasks = new Dictionary<string, ProgressItem>();
                     void OnProgress(string phase, int done, int total)
                     {
                         if (!tasks.TryGetValue(phase, out var task))
@@ -58,7 +59,7 @@ public static class ImportCommand
                         }
 
                         task.Value = done;
-                        written = phase == "importing" ? done : written;
+                        wrote = phase == "importing" ? done : wrote;
                     }
 
                     var importer = new PromptImporter(connection.Client);
@@ -75,22 +76,14 @@ public static class ImportCommand
                     + (setName is { } name ? $"; prompt set '{name}' holds them." : "."));
                 return 0;
             }
-            catch (Exception e) when (e is InputFileException or FileNotFoundException or IOException or PromptConflictException or ClusterUnavailableException
-                or ArgumentException or OperationCanceledException or TimeoutException or OrleansException or PromptRowException or InvalidOperationException)
+            catch (Exception e)
             {
-                error.WriteLine($"gvm import: {e.Message}");
-                error.WriteLine(written == 0
-                    ? "gvm import: nothing was imported."
-                    : $"gvm import: the first {written:N0} prompts were written before it stopped; run the same import again to finish (stored prompts are left as they are).");
-
-                // 2: the input; 3: the cluster (unreachable, a bad stored row, or it failed while
-                // importing); 130: interrupted here.
-                return e switch
-                {
-                    OperationCanceledException when cancellationToken.IsCancellationRequested => 130,
-                    InputFileException or FileNotFoundException or IOException or PromptConflictException or ArgumentException => 2,
-                    _ => 3,
-                };
+                // One line: what went wrong, and what was written before it did.
+                var failure = FailureContract.Classify(e, cancellationToken.IsCancellationRequested);
+                string written = wrote == 0
+                    ? "nothing was imported"
+                    : $"the first {wrote:N0} prompts were written before it stopped; run the same import again to finish (stored prompts are left as they are)";
+                return FailureContract.Report(error, "import", failure with { Message = $"{failure.Message.TrimEnd('.')}; {written}." });
             }
         });
         return command;
@@ -118,15 +111,15 @@ public static class ImportCommand
         }
 
         var ordered = conflicts.Select(id => (Line: lineOf[id], Id: id)).OrderBy(c => c.Line).ToList();
-        var shown = ordered.Take(ConflictsShown).Select(c => $"  line {c.Line}: prompt '{c.Id}' is already stored with a different text, answer or verifier");
-        string more = ordered.Count > ConflictsShown ? $"\n  … and {ordered.Count - ConflictsShown} more" : "";
+        var shown = ordered.Take(ConflictsShown).Select(c => $"line {c.Line} '{c.Id}'");
+        string more = ordered.Count > ConflictsShown ? $", … and {ordered.Count - ConflictsShown} more" : "";
         return new InputFileException(
             path,
             ordered[0].Line,
-            $"{ordered.Count} prompt(s) conflict with stored prompts (their statistics belong to those; give the new ones other ids):\n{string.Join('\n', shown)}{more}");
+            $"{ordered.Count} prompt(s) are already stored with a different text, answer or verifier (their statistics belong to those; give the new ones other ids): {string.Join(", ", shown)}{more}");
     }
 
-    private static (List<PromptDefinition> Prompts, List<int> Lines) ReadWithProgress(string path, Spectre.Console.ProgressContext progress)
+    private static (List<PromptDefinition> Prompts, List<int> Lines) ReadWithProgress(string path, ProgressBoard progress)
     {
         long size = path != "-" && File.Exists(path) ? new FileInfo(path).Length : 0;
         var reading = progress.AddTask("reading", maxValue: Math.Max(1, size));

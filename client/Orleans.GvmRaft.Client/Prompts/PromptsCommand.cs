@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Client.Failures;
 using Orleans.GvmRaft.Index;
 using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Prompts;
@@ -26,11 +27,10 @@ public static class PromptsCommand
             int k = result.GetValue(limit);
             if (k < 1)
             {
-                error.WriteLine($"gvm prompts top: --limit must be >= 1 (got {k}).");
-                return 2;
+                return FailureContract.Report(error, "prompts top", new Failure(FailureKind.Refused, $"--limit must be >= 1 (got {k})."));
             }
 
-            try
+            return await FailureContract.RunAsync(result, "prompts top", cancellationToken, async () =>
             {
                 await using var connection = await cluster.ConnectAsync(result, cancellationToken);
                 var answers = await Task.WhenAll(Enumerable.Range(0, PromptIndex.Shards)
@@ -38,8 +38,7 @@ public static class PromptsCommand
                 int indexed = answers.Sum(a => a.Count);
                 if (indexed == 0)
                 {
-                    error.WriteLine($"gvm prompts top: run '{runId}' has no indexed prompts (unknown run, or no iteration finished yet).");
-                    return 1;
+                    throw new NotFoundException($"run '{runId}' has no indexed prompts (unknown run, or no iteration finished yet).");
                 }
 
                 var output = result.InvocationConfiguration.Output;
@@ -53,12 +52,7 @@ public static class PromptsCommand
 
                 error.WriteLine($"{best.Length} of {indexed} indexed prompts of run '{runId}', by {ranking}.");
                 return 0;
-            }
-            catch (ClusterUnavailableException e)
-            {
-                error.WriteLine($"gvm prompts top: {e.Message}");
-                return 3;
-            }
+            });
         });
         var count = new Option<int>("--count") { Description = "How many prompts.", DefaultValueFactory = _ => 4096 };
         var seed = new Option<int>("--seed") { Description = "Seed of the problems.", DefaultValueFactory = _ => 1 };

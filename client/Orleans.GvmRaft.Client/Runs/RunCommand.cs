@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Client.Failures;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Rollouts;
 using Orleans.GvmRaft.Runs;
@@ -15,17 +16,28 @@ public static class RunCommand
     public static Command Create(ClusterOptionsBinder cluster)
     {
         var config = new Option<string>("--config") { Description = "Run configuration, JSON or YAML (.yaml/.yml): runId, promptSet, allocator, budget, batchSize, stage1Samples, iterations, evalEvery, policy {...}, reuse {...}.", Required = true };
-        var start = new Command("start", "Create a run from a configuration file and start it; its grain drives the iterations on the cluster's worker silos.") { config };
+        var waitForWorker = new Option<double>("--wait-for-worker")
+        {
+            Description = "Seconds to wait for a worker silo that can host the run's trainer, when none has joined yet (a deployment whose GPU nodes are still starting); 0 refuses at once.",
+            DefaultValueFactory = _ => 0,
+        };
+        var start = new Command("start", "Create a run from a configuration file and start it; its grain drives the iterations on the cluster's worker silos.") { config, waitForWorker };
         start.SetAction((result, ct) => RunAsync(result, "start", cluster, ct, async grains =>
         {
+            double wait = result.GetValue(waitForWorker);
+            if (!(wait >= 0 && wait <= 86400))
+            {
+                throw new ArgumentException($"--wait-for-worker must be between 0 and 86400 seconds (got {wait}).");
+            }
+
             var (runId, runConfig) = RunConfigFile.Read(result.GetValue(config)!);
             var run = grains.GetGrain<ITrainingRunGrain>(runId);
             await run.CreateAsync(runConfig);
-            Print(result, await run.StartAsync(), null, []);
+            Print(result, await StartWhenAWorkerJoinsAsync(result, run, TimeSpan.FromSeconds(wait), ct), null, []);
             return 0;
         }));
 
-        var status = WithRun("status", "Print a run's phase, step, progress, metrics and the live workers.", cluster, async (result, grains, runId) =>
+        var status = WithRun("status", "Print a run's phase, step, progress, metrics and the live workers.", cluster, async (result, grains, runId, ct) =>
         {
             var snapshot = await SnapshotAsync(grains, runId);
             var progress = snapshot.Step is IterationStep.Estimate or IterationStep.Sample
@@ -35,13 +47,13 @@ public static class RunCommand
             Print(result, snapshot, progress, await grains.GetGrain<IWorkerDirectoryGrain>(0).GetWorkersAsync());
             return 0;
         });
-        var pause = WithRun("pause", "Pause a run at its next step boundary; resume goes on from there.", cluster, async (result, grains, runId) =>
+        var pause = WithRun("pause", "Pause a run at its next step boundary; resume goes on from there.", cluster, async (result, grains, runId, ct) =>
         {
             await SnapshotAsync(grains, runId);
             Print(result, await grains.GetGrain<ITrainingRunGrain>(runId).PauseAsync(), null, []);
             return 0;
         });
-        var resume = WithRun("resume", "Resume a paused run.", cluster, async (result, grains, runId) =>
+        var resume = WithRun("resume", "Resume a paused run.", cluster, async (result, grains, runId, ct) =>
         {
             await SnapshotAsync(grains, runId);
             Print(result, await grains.GetGrain<ITrainingRunGrain>(runId).ResumeAsync(), null, []);
@@ -49,19 +61,20 @@ public static class RunCommand
         });
 
         var output = new Option<string>("--out") { Description = "Run folder to write.", DefaultValueFactory = _ => "runs/watch" };
-        var watch = WithRun("watch", "Follow a run to completion, writing its run folder (metrics.jsonl, allocations.jsonl, accuracy.svg, checkpoint/).", cluster, async (result, grains, runId) =>
+        var watch = WithRun("watch", "Follow a run to completion, writing its run folder (metrics.jsonl, allocations.jsonl, accuracy.svg, checkpoint/).", cluster, async (result, grains, runId, ct) =>
         {
             await SnapshotAsync(grains, runId);
             var error = result.InvocationConfiguration.Error;
             var metrics = await new RunWatcher(grains, runId, result.GetValue(output)!, line => error.WriteLine(line)).WatchAsync(
-                m => error.WriteLine(FormattableString.Invariant($"iteration {m.Iteration}: {m.Samples} rollouts, accept {m.TrainAcceptRate:P1}{(m.EvalAccuracy is double a ? $", eval {a:P1}" : "")}")));
+                m => error.WriteLine(FormattableString.Invariant($"iteration {m.Iteration}: {m.Samples} rollouts, accept {m.TrainAcceptRate:P1}{(m.EvalAccuracy is double a ? $", eval {a:P1}" : "")}")),
+                ct);
             result.InvocationConfiguration.Output.WriteLine(FormattableString.Invariant($"held-out accuracy {metrics[0].EvalAccuracy:P1} → {metrics[^1].EvalAccuracy:P1} after {metrics[^1].Samples} rollouts"));
             return 0;
         }, output);
         return new Command("run", "Start, watch, pause and resume training runs.") { start, status, pause, resume, watch };
     }
 
-    private static Command WithRun(string name, string description, ClusterOptionsBinder cluster, Func<ParseResult, IGrainFactory, string, Task<int>> action, params Option[] options)
+    private static Command WithRun(string name, string description, ClusterOptionsBinder cluster, Func<ParseResult, IGrainFactory, string, CancellationToken, Task<int>> action, params Option[] options)
     {
         var runId = new Argument<string>("RUN") { Description = "The run id." };
         var command = new Command(name, description) { runId };
@@ -70,33 +83,44 @@ public static class RunCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((result, ct) => RunAsync(result, name, cluster, ct, grains => action(result, grains, result.GetValue(runId)!)));
+        command.SetAction((result, ct) => RunAsync(result, name, cluster, ct, grains => action(result, grains, result.GetValue(runId)!, ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, string name, ClusterOptionsBinder cluster, CancellationToken cancellationToken, Func<IGrainFactory, Task<int>> action)
+    // Starting is idempotent, so a start refused for want of a worker silo is simply asked again.
+    private static async Task<RunSnapshot> StartWhenAWorkerJoinsAsync(ParseResult result, ITrainingRunGrain run, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var error = result.InvocationConfiguration.Error;
-        try
+        var deadline = DateTimeOffset.UtcNow + wait;
+        bool told = false;
+        while (true)
         {
-            await using var connection = await cluster.ConnectAsync(result, cancellationToken);
-            return await action(connection.Client);
-        }
-        catch (ClusterUnavailableException e)
-        {
-            error.WriteLine($"gvm run {name}: {e.Message}");
-            return 3;
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FileNotFoundException or IOException)
-        {
-            error.WriteLine($"gvm run {name}: {e.Message}");
-            return 2;
+            try
+            {
+                return await run.StartAsync();
+            }
+            catch (NoWorkerSiloException) when (DateTimeOffset.UtcNow < deadline)
+            {
+                if (!told)
+                {
+                    result.InvocationConfiguration.Error.WriteLine($"gvm run start: no worker silo yet; waiting up to {wait.TotalSeconds:F0} s for one to join.");
+                    told = true;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            }
         }
     }
 
+    private static Task<int> RunAsync(ParseResult result, string name, ClusterOptionsBinder cluster, CancellationToken cancellationToken, Func<IGrainFactory, Task<int>> action) =>
+        FailureContract.RunAsync(result, $"run {name}", cancellationToken, async () =>
+        {
+            await using var connection = await cluster.ConnectAsync(result, cancellationToken);
+            return await action(connection.Client);
+        });
+
     private static async Task<RunSnapshot> SnapshotAsync(IGrainFactory grains, string runId) =>
         await grains.GetGrain<ITrainingRunGrain>(runId).GetSnapshotAsync()
-        ?? throw new ArgumentException($"unknown run '{runId}'.");
+        ?? throw new NotFoundException($"unknown run '{runId}'.");
 
     private static void Print(ParseResult result, RunSnapshot s, QueueProgress? progress, WorkerStatus[] workers)
     {

@@ -55,6 +55,11 @@ public static class RunConfigFile
             throw new ArgumentException($"{source}: runId is missing: name the run (a string).");
         }
 
+        if (!string.IsNullOrEmpty(runId) && RunIds.Problem(runId) is { } problem)
+        {
+            throw new ArgumentException($"{source}: runId '{runId}' {problem}: a run id is {RunIds.Rule}.");
+        }
+
         root.Remove("runId");
         RunConfig config;
         try

@@ -21,7 +21,7 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
         string? lastError = null;
         while (true)
         {
-            var snapshot = await run.GetSnapshotAsync() ?? throw new ArgumentException($"unknown run '{runId}'.");
+            var snapshot = await run.GetSnapshotAsync() ?? throw new Failures.NotFoundException($"unknown run '{runId}'.");
             if (metrics.Count == 0 && snapshot.Prepared)
             {
                 Record(folder, metrics, new IterationMetrics(0, 0, 0, snapshot.InitialEvalAccuracy, 0, 0, 0), [], onIteration);

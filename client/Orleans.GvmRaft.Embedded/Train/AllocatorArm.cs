@@ -70,6 +70,23 @@ public sealed record AllocatorArm(string Name, string Description, Func<TrainSet
         All.FirstOrDefault(a => string.Equals(a.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"unknown allocator '{name}': use one of {Names}.");
 
+    /// <summary>
+    /// This arm's settings from <paramref name="settings"/>, except that a value the user gave
+    /// explicitly (non-null here) is what runs: the chunk arms rescale only the defaults, never a
+    /// flag (<c>--allocator gvm-chunk --iterations 3</c> runs 3 iterations of 128 prompts).
+    /// </summary>
+    public TrainSettings ApplyKeeping(TrainSettings settings, int? iterations = null, int? batchSize = null, int? budget = null, int? evalEvery = null)
+    {
+        var armed = Apply(settings);
+        return armed with
+        {
+            Iterations = iterations ?? armed.Iterations,
+            BatchSize = batchSize ?? armed.BatchSize,
+            Budget = budget ?? armed.Budget,
+            EvalEvery = evalEvery ?? armed.EvalEvery,
+        };
+    }
+
     // The reference's iteration: B = K prompts, N scaled with it, and as many fewer iterations, so
     // the same rollouts are drawn; the update already steps through its examples in mini-batches.
     private static TrainSettings Chunk(TrainSettings s, AllocatorKind allocator)

@@ -79,7 +79,13 @@ public static class TrainCommand
                     Output = result.GetValue(output)!,
                 };
                 var arm = AllocatorArm.Parse(result.GetValue(allocator)!);
-                settings = arm.Apply(settings with { Arm = arm.Name });
+                settings = arm.ApplyKeeping(
+                    settings with { Arm = arm.Name },
+                    Given(result, iterations),
+                    Given(result, batch),
+                    Given(result, budget),
+                    Given(result, evalEvery));
+                error.WriteLine($"{arm.Name}: B {settings.BatchSize}, n0 {settings.Stage1Samples}, N {settings.Budget}, {settings.Iterations} iterations, evaluated every {settings.EvalEvery}");
 
                 // A fresh run id: on kept state an earlier run may hold the plain one.
                 settings = settings.WithFreshRunName(DateTimeOffset.UtcNow);
@@ -103,6 +109,9 @@ public static class TrainCommand
 
         // Whether the user gave the option (a default must not override the --config file).
         bool Explicit(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+        // The value the user gave, or null for the default.
+        int? Given(ParseResult result, Option<int> option) => Explicit(result, option) ? result.GetValue(option) : null;
 
         ModelRun ModelRunFrom(ParseResult result, string modelDir, string? promptFile, string? evalFile, string? configFile)
         {

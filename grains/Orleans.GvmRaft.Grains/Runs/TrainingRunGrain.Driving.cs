@@ -90,7 +90,16 @@ public sealed partial class TrainingRunGrain
 
         // A model, tokenizer or prompt the workers cannot use is refused now, naming the file and
         // field, rather than as a failing step after work is queued.
-        await Trainer.ValidateAsync(config);
+        try
+        {
+            await Trainer.ValidateAsync(config);
+        }
+        catch (OrleansException e) when (e.Message.Contains("No active nodes are compatible", StringComparison.Ordinal))
+        {
+            // Orleans' placement names no type for this; its message is what tells it apart.
+            throw new NoWorkerSiloException(RunId);
+        }
+
         await CommitAsync(s => s.Driven = true);
         await this.RegisterOrUpdateReminder(DriveReminder, RevivePeriod, RevivePeriod);
         StartDriving();

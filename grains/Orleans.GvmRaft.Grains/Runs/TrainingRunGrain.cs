@@ -49,6 +49,9 @@ public sealed partial class TrainingRunGrain(
                 : throw new InvalidOperationException($"run '{RunId}' already exists with a different configuration.");
         }
 
+        // Checked for new runs only: a run stored before the rule existed stays reachable.
+        RunIds.Validate(RunId);
+
         await CommitAsync(s =>
         {
             s.Config = config;

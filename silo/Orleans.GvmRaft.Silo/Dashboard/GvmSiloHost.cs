@@ -92,15 +92,11 @@ public static class GvmSiloHost
     private static string Url(string address, int port) =>
         $"http://{(IPAddress.Parse(address).AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address)}:{port}";
 
-    // Other users of the machine can read a process's command line (ps): connection strings and
-    // certificate passwords come from configuration files or the environment only.
+    // Other users of the machine can read a process's command line (ps): passwords, keys and
+    // tokens come from configuration files or the environment only.
     private static void RefuseSecretsOnTheCommandLine(string[] args)
     {
-        var secrets = args.Where(a => a.Contains("ConnectionStrings:", StringComparison.OrdinalIgnoreCase)
-                || a.Contains("ConnectionStrings__", StringComparison.OrdinalIgnoreCase)
-                || a.Split('=')[0].EndsWith("Tls:Password", StringComparison.OrdinalIgnoreCase))
-            .Select(a => a.Split('=')[0].TrimStart('-', '/'))
-            .ToList();
+        var secrets = CommandLineSecrets.Find(args);
         if (secrets.Count > 0)
         {
             throw new OptionsValidationException("command line", typeof(GvmSiloHost),

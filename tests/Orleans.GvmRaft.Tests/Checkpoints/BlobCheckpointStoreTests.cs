@@ -69,6 +69,24 @@ public sealed class BlobCheckpointStoreTests : IClassFixture<AzuriteServer>, IDi
     }
 
     [Fact]
+    public async Task APruneLeavesTheVersionsOfARunWhoseIdOnceSharedItsPrefix()
+    {
+        var store = new BlobCheckpointStore(_container, _cache);
+        var other = await PublishAsync(store, "a/b", 0, seed: 1);
+        var versions = new List<StoredCheckpoint>();
+        for (int v = 0; v < 3; v++)
+        {
+            versions.Add(await PublishAsync(store, "a_b", v, seed: v + 2));
+        }
+
+        await store.PruneAsync("a_b", versions[2], keep: 1);
+        Assert.Equal(
+            [versions[2].Location, other.Location], // 'a_b/…' sorts before 'a~2Fb/…'
+            _container.GetBlobs().Select(b => b.Name[..b.Name.LastIndexOf('/')]).Distinct().Order(StringComparer.Ordinal));
+        Assert.NotNull(await new BlobCheckpointStore(_container, _cache + "-other").OpenAsync(other));
+    }
+
+    [Fact]
     public async Task ARunWhoseSiloStoresCheckpointsInBlobStorageTrainsAndLeavesItsVersionsThere()
     {
         string container = $"c{Guid.NewGuid():N}";

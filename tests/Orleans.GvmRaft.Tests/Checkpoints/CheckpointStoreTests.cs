@@ -54,6 +54,32 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task TwoRunsWhoseIdsOnceSharedAFolderEachKeepTheirVersions()
+    {
+        // 'a/b' and 'a_b' were both stored under 'a_b', so each prune removed the other's versions.
+        var store = new DirectoryCheckpointStore(_root);
+        var slash = new List<StoredCheckpoint>();
+        var underscore = new List<StoredCheckpoint>();
+        for (int v = 0; v < 3; v++)
+        {
+            slash.Add(await PublishTinyAsync(store, "a/b", v));
+            underscore.Add(await PublishTinyAsync(store, "a_b", v));
+            store.CreateStaging("a/b", v + 1);
+            await store.PruneAsync("a_b", underscore[v], keep: 2);
+        }
+
+        await store.PruneAsync("a/b", slash[2], keep: 2);
+        Assert.Equal(["a_b", "a~2Fb"], Directory.GetDirectories(_root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var kept in slash.Skip(1).Concat(underscore.Skip(1)))
+        {
+            Assert.NotNull(await store.OpenAsync(kept));
+        }
+
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(_root, "a~2Fb")).Length);
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(_root, "a_b")).Length);
+    }
+
+    [Fact]
     public void WeightsAboveTheShardSizeAreShardedWithAnIndexAndLoadBackEqual()
     {
         using var model = TinyModels.Create(TinyModels.Llama(tied: false), seed: 3);

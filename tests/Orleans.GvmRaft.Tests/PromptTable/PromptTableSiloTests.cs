@@ -84,8 +84,8 @@ public sealed class PromptTableSiloTests(PostgresServer postgres, RedisServer re
             "--gateway-port", silo.GatewayPort.ToString(CultureInfo.InvariantCulture), "--cluster-id", settings["Gvm:Silo:ClusterId"]!);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"{file}:3: 1 prompt(s) conflict", result.Error);
-        Assert.Contains("line 3: prompt 'taken' is already stored with a different text, answer or verifier", result.Error);
+        Assert.Contains($"{file}:3: 1 prompt(s) are already stored with a different text, answer or verifier", result.Error);
+        Assert.Contains("give the new ones other ids): line 3 'taken'; nothing was imported.", result.Error);
         Assert.Contains("nothing was imported", result.Error);
         await using var db = await OpenAsync(settings);
         Assert.Equal(["taken"], (await db.QueryAsync("SELECT id FROM gvm_prompts")).Select(r => (string)r["id"]!));
@@ -117,7 +117,7 @@ public sealed class PromptTableSiloTests(PostgresServer postgres, RedisServer re
         string file = CliRunner.TempFile("""{"id": "edited", "problem": "What is 5 + 5?", "answer": "10", "verifier": "exact"}""");
         var import = await CliRunner.RunAsync(
             "import", file, "--set", "again", "--gateway-port", silo.GatewayPort.ToString(CultureInfo.InvariantCulture), "--cluster-id", settings["Gvm:Silo:ClusterId"]!);
-        Assert.Equal(3, import.ExitCode);
+        Assert.Equal(6, import.ExitCode);
         Assert.Contains("prompt 'edited': stored column acceptances", import.Error);
         Assert.Contains("nothing was imported", import.Error);
 

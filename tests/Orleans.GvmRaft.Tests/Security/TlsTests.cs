@@ -63,7 +63,7 @@ public sealed class TlsTests : IDisposable
 
         // A client certificate past its validity is refused before anything is sent.
         var (certificate, key) = intermediate.Issue("client-expired", expired: true);
-        var expired = await Assert.ThrowsAsync<ClusterUnavailableException>(() =>
+        var expired = await Assert.ThrowsAsync<ClientSettingsException>(() =>
             ConnectAsync(silo, new ClusterTlsOptions { CertificatePath = certificate, KeyPath = key, CaPath = intermediate.CaPath }));
         Assert.Contains("--tls-cert", expired.Message, StringComparison.Ordinal);
         Assert.Contains("outside its validity", expired.Message, StringComparison.Ordinal);
@@ -97,12 +97,12 @@ public sealed class TlsTests : IDisposable
 
         // A missing file is named, with the option it came from.
         var missing = await CliRunner.RunAsync(["prompt", "show", "tls-cli", .. target, "--tls-cert", "/nonexistent/cert.pem", "--tls-ca", _cluster.CaPath]);
-        Assert.Equal(3, missing.ExitCode);
+        Assert.Equal(2, missing.ExitCode);
         Assert.Contains("--tls-cert '/nonexistent/cert.pem' does not exist", missing.Error, StringComparison.Ordinal);
 
         // A CA without a certificate is a mistake, not a reason to connect in the clear.
         var caOnly = await CliRunner.RunAsync(["prompt", "show", "tls-cli", .. target, "--tls-ca", _cluster.CaPath]);
-        Assert.Equal(3, caOnly.ExitCode);
+        Assert.Equal(2, caOnly.ExitCode);
         Assert.Contains("--tls-ca needs a certificate: set --tls-cert too", caOnly.Error, StringComparison.Ordinal);
     }
 

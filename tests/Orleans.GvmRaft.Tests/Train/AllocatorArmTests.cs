@@ -46,6 +46,22 @@ public sealed class AllocatorArmTests
     }
 
     [Fact]
+    public void AChunkArmRunsWhatTheFlagsSayAndRescalesOnlyTheDefaults()
+    {
+        var preset = new TrainSettings(BatchSize: 64, Stage1Samples: 8, Budget: 512, Iterations: 24);
+        var gvmChunk = AllocatorArm.Parse("gvm-chunk");
+
+        // --iterations 3 once ran max(1, 3 / 2) = 1 iteration; now it runs 3 chunks of 128 prompts.
+        var given = gvmChunk.ApplyKeeping(preset with { Iterations = 3 }, iterations: 3);
+        Assert.Equal((128, 1024, 3), (given.BatchSize, given.Budget, given.Iterations));
+
+        // Explicit B and N are kept too; nothing given is the plain arm.
+        var all = gvmChunk.ApplyKeeping(preset, iterations: 5, batchSize: 32, budget: 256, evalEvery: 2);
+        Assert.Equal((32, 256, 5, 2, AllocatorKind.Gvm), (all.BatchSize, all.Budget, all.Iterations, all.EvalEvery, all.Allocator));
+        Assert.Equal(gvmChunk.Apply(preset), gvmChunk.ApplyKeeping(preset));
+    }
+
+    [Fact]
     public void ARolloutBudgetEndsTheRunByRolloutsWithIterationsOnlyAsACap()
     {
         var limited = new TrainSettings(BatchSize: 64).WithRolloutBudget(24_576);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Client.Failures;
 
 namespace Orleans.GvmRaft.Client.Prompts.Export;
 
@@ -47,16 +48,9 @@ public static class ExportCommand
                 result.InvocationConfiguration.Output.WriteLine($"exported {rows:N0} prompts of set '{result.GetValue(set)}' to {path}");
                 return 0;
             }
-            catch (Exception e) when (e is ClusterUnavailableException or ArgumentException or IOException or InvalidOperationException
-                or UnauthorizedAccessException or OperationCanceledException or TimeoutException or OrleansException or Orleans.GvmRaft.Prompts.PromptRowException)
+            catch (Exception e)
             {
-                error.WriteLine($"gvm prompts export: {e.Message}");
-                return e switch
-                {
-                    OperationCanceledException when cancellationToken.IsCancellationRequested => 130,
-                    ArgumentException or IOException or UnauthorizedAccessException => 2,
-                    _ => 3,
-                };
+                return FailureContract.Report(error, "prompts export", FailureContract.Classify(e, cancellationToken.IsCancellationRequested));
             }
             finally
             {

@@ -18,7 +18,7 @@ public sealed class PromptExporter(IGrainFactory grains, int pageSize = 5_000)
         long total = await setGrain.GetCountAsync();
         if (total == 0)
         {
-            throw new ArgumentException($"prompt set '{set}' is empty or unknown.");
+            throw new Failures.NotFoundException($"prompt set '{set}' is empty or unknown.");
         }
 
         var catalog = grains.GetGrain<IPromptCatalogGrain>(0);
