@@ -60,6 +60,20 @@ public static class RunCommand
             return 0;
         });
 
+        var stop = WithRun("stop", "End a run for good at its next step boundary; its state, history and checkpoints stay readable, and it cannot be resumed.", cluster, async (result, grains, runId, ct) =>
+        {
+            await SnapshotAsync(grains, runId);
+            Print(result, await grains.GetGrain<ITrainingRunGrain>(runId).StopAsync(), null, []);
+            return 0;
+        });
+        var delete = WithRun("delete", "Delete a stopped, completed or failed run: its queue, checkpoints, prompt index and history. The prompts' statistics stay with their prompt set.", cluster, async (result, grains, runId, ct) =>
+        {
+            await SnapshotAsync(grains, runId);
+            await grains.GetGrain<ITrainingRunGrain>(runId).DeleteAsync();
+            result.InvocationConfiguration.Output.WriteLine($"run {runId}: deleted (its queue, checkpoints, prompt index and history; the prompts' statistics stay)");
+            return 0;
+        });
+
         var output = new Option<string>("--out") { Description = "Run folder to write.", DefaultValueFactory = _ => "runs/watch" };
         var watch = WithRun("watch", "Follow a run to completion, writing its run folder (metrics.jsonl, allocations.jsonl, accuracy.svg, checkpoint/).", cluster, async (result, grains, runId, ct) =>
         {
@@ -71,7 +85,7 @@ public static class RunCommand
             result.InvocationConfiguration.Output.WriteLine(FormattableString.Invariant($"held-out accuracy {metrics[0].EvalAccuracy:P1} → {metrics[^1].EvalAccuracy:P1} after {metrics[^1].Samples} rollouts"));
             return 0;
         }, output);
-        return new Command("run", "Start, watch, pause and resume training runs.") { start, status, pause, resume, watch };
+        return new Command("run", "Start, watch, pause, resume, stop and delete training runs.") { start, status, pause, resume, watch, stop, delete };
     }
 
     private static Command WithRun(string name, string description, ClusterOptionsBinder cluster, Func<ParseResult, IGrainFactory, string, CancellationToken, Task<int>> action, params Option[] options)

@@ -50,6 +50,11 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
                 throw new InvalidOperationException($"run {runId} failed: {snapshot.LastError}");
             }
 
+            if (snapshot.Phase == RunPhase.Stopped)
+            {
+                throw new InvalidOperationException($"run {runId} was stopped for good after {snapshot.CompletedIterations} iterations (gvm run stop); its run folder holds what it did.");
+            }
+
             // A run with a rollout limit completes before its iteration count: it ends where its history does.
             if (snapshot.Phase == RunPhase.Completed && metrics.Count > snapshot.CompletedIterations)
             {

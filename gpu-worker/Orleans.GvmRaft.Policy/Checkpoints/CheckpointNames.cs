@@ -76,6 +76,9 @@ public static partial class CheckpointNames
         return versions.Where(v => v.Version <= newest - keep || (v.Version == newest && v.Name != current)).Select(v => v.Name).ToList();
     }
 
+    /// <summary>Whether <paramref name="name"/> is a version's name as <see cref="Version"/> makes them.</summary>
+    public static bool IsVersion(string name) => VersionPattern().IsMatch(name);
+
     [GeneratedRegex(@"^v(\d+)-[0-9a-f]{8}$")]
     private static partial Regex VersionPattern();
 }

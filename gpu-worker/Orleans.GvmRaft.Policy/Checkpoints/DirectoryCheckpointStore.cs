@@ -78,6 +78,18 @@ public sealed class DirectoryCheckpointStore(string root) : ICheckpointStore
         return Task.Run(() => Prune(runId, current, keep), cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default) => Task.Run(
+        () =>
+        {
+            string folder = Path.Combine(Root, CheckpointNames.Run(runId));
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        },
+        cancellationToken);
+
     private void Prune(string runId, StoredCheckpoint current, int keep)
     {
         string run = RunFolder(runId);

@@ -30,4 +30,7 @@ public interface ICheckpointStore
 
     /// <summary>Deletes the run's versions older than the newest <paramref name="keep"/>, and everything not <paramref name="current"/> at its version or a staging leftover.</summary>
     Task PruneAsync(string runId, StoredCheckpoint current, int keep, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every version and staging leftover of <paramref name="runId"/>, and nothing of any other run.</summary>
+    Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default);
 }

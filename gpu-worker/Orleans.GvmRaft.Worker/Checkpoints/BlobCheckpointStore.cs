@@ -133,6 +133,38 @@ public sealed class BlobCheckpointStore : ICheckpointStore
         }
     }
 
+    /// <inheritdoc />
+    public async Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        string run = CheckpointNames.Run(runId);
+        await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, run + "/", cancellationToken))
+        {
+            await _container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+        }
+
+        await Task.Run(
+            () =>
+            {
+                string cached = CacheFolder(run);
+                if (Directory.Exists(cached))
+                {
+                    Directory.Delete(cached, recursive: true);
+                }
+
+                string staging = Path.Combine(_cache, ".staging");
+                if (Directory.Exists(staging))
+                {
+                    // RUN-v000005-1a2b3c4d: another run's name may start with this one's and a dash.
+                    foreach (string leftover in Directory.GetDirectories(staging, run + "-*")
+                        .Where(d => CheckpointNames.IsVersion(Path.GetFileName(d)[(run.Length + 1)..])))
+                    {
+                        Directory.Delete(leftover, recursive: true);
+                    }
+                }
+            },
+            cancellationToken);
+    }
+
     private string CacheFolder(string location)
     {
         string folder = Path.GetFullPath(Path.Combine(_cache, location));

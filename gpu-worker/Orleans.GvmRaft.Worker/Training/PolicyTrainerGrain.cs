@@ -28,6 +28,9 @@ public sealed class PolicyTrainerGrain(
     ILogger<PolicyTrainerGrain> logger) : Grain, IPolicyTrainerGrain
 {
     private const int MaxReadBytes = 16 << 20;
+    // How long a delete waits for a running job to stop at its next optimiser step.
+    private static readonly TimeSpan DeleteWait = TimeSpan.FromSeconds(20);
+
     private readonly CheckpointOptions _checkpoints = checkpointOptions.Value;
     private PolicyTaskData? _data;
 
@@ -148,6 +151,23 @@ public sealed class PolicyTrainerGrain(
         }
 
         return store.ReadAsync(checkpoint.Location, name, offset, count);
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync()
+    {
+        // A job still running is stopped at its next optimiser step and waited for (briefly), so
+        // it does not publish a version after its run's checkpoints are gone.
+        var running = jobs.Find(RunId);
+        jobs.Release(RunId);
+        if (running is not null)
+        {
+            await Task.WhenAny(running.Result, Task.Delay(DeleteWait));
+        }
+
+        await store.DeleteRunAsync(RunId);
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
     }
 
     /// <inheritdoc />

@@ -12,4 +12,7 @@ public interface IPromptIndexGrain : IGrainWithStringKey
 
     /// <summary>This shard's top <paramref name="limit"/> entries by <paramref name="by"/>, and how many entries it holds.</summary>
     Task<(PromptIndexEntry[] Top, int Count)> TopAsync(PromptRanking by, int limit);
+
+    /// <summary>Drops the shard's entries and its stored state (the run is deleted).</summary>
+    Task ClearAsync();
 }

@@ -52,4 +52,7 @@ public interface IRolloutQueueGrain : IGrainWithStringKey
 
     /// <summary>Counts of the items of one iteration and stage.</summary>
     Task<QueueProgress> GetProgressAsync(int iteration, RolloutStage stage);
+
+    /// <summary>Drops every shard's items and the queue's own stored state (the run is deleted).</summary>
+    Task DeleteAsync();
 }

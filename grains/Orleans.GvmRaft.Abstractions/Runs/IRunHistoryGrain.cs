@@ -19,6 +19,9 @@ public interface IRunHistoryGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<IterationSummary[]> GetAsync();
 
+    /// <summary>Drops the page and its stored state (the run is deleted).</summary>
+    Task ClearAsync();
+
     /// <summary>The key of the page of <paramref name="iteration"/> (1-based) of run <paramref name="runId"/>.</summary>
     public static string Key(string runId, int iteration) => $"{runId}/{(iteration - 1) / PageSize}";
 }

@@ -37,6 +37,21 @@ public interface ITrainingRunGrain : IGrainWithStringKey
     Task<RunSnapshot> ResumeAsync();
 
     /// <summary>
+    /// Ends the run for good at its next step boundary: no further iteration, and it cannot be
+    /// resumed; its state, history and checkpoints stay readable. A completed or failed run is
+    /// left as it is.
+    /// </summary>
+    Task<RunSnapshot> StopAsync();
+
+    /// <summary>
+    /// Deletes a run that is not running or paused (stop it first): its queue, its checkpoints, its
+    /// prompt index and history, then its own state. The prompts' statistics belong to their
+    /// prompt set and stay. Deleting an unknown run is a no-op, so a delete that failed midway can
+    /// be run again.
+    /// </summary>
+    Task DeleteAsync();
+
+    /// <summary>
     /// Something the run may be waiting on happened (results of its queue's work arrived, its
     /// trainer's job ended): a driving run looks at once instead of at its next tick. Fire and
     /// forget; a run that is not driving ignores it. Many wakes while a step runs make one look.

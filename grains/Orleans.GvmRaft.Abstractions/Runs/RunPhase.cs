@@ -17,4 +17,7 @@ public enum RunPhase
 
     /// <summary>Stopped by <c>gvm run pause</c> at a step boundary; <c>resume</c> goes on from there.</summary>
     Paused,
+
+    /// <summary>Ended for good by <c>gvm run stop</c>; its state and checkpoints stay readable.</summary>
+    Stopped,
 }

@@ -50,4 +50,10 @@ public interface IPolicyTrainerGrain : IGrainWithStringKey
     /// <summary>Up to <paramref name="count"/> bytes of file <paramref name="name"/> of the current version from <paramref name="offset"/>, for clients that cannot see the store.</summary>
     [AlwaysInterleave]
     Task<byte[]> ReadCheckpointAsync(string name, long offset, int count);
+
+    /// <summary>
+    /// Deletes the run's checkpoints from the store and the trainer's stored state (the run is
+    /// deleted); a job still running is stopped first.
+    /// </summary>
+    Task DeleteAsync();
 }

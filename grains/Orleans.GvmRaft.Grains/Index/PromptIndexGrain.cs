@@ -31,4 +31,11 @@ public sealed class PromptIndexGrain(
         all.Sort(PromptIndexEntry.Descending(by));
         return Task.FromResult<(PromptIndexEntry[], int)>(([.. all.Take(limit)], all.Count));
     }
+
+    /// <inheritdoc />
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
 }

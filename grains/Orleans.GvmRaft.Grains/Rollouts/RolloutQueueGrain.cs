@@ -196,6 +196,24 @@ public sealed class RolloutQueueGrain(
     }
 
     /// <inheritdoc />
+    public async Task DeleteAsync()
+    {
+        await _enqueueLock.WaitAsync();
+        try
+        {
+            await Task.WhenAll(state.State.Stages.SelectMany(ShardKeys).Select(key => Shard(key).ClearAsync()));
+            await state.ClearStateAsync();
+            _wakeAt.Clear();
+        }
+        finally
+        {
+            _enqueueLock.Release();
+        }
+
+        DeactivateOnIdle();
+    }
+
+    /// <inheritdoc />
     public async Task<RolloutResponses[]> GetResponsesAsync(int iteration)
     {
         var keys = state.State.Stages.Where(s => s.Iteration == iteration).SelectMany(ShardKeys).ToArray();

@@ -29,4 +29,11 @@ public sealed class RunHistoryGrain(
 
     /// <inheritdoc />
     public Task<IterationSummary[]> GetAsync() => Task.FromResult<IterationSummary[]>([.. state.State.Iterations]);
+
+    /// <inheritdoc />
+    public async Task ClearAsync()
+    {
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
 }

@@ -34,7 +34,7 @@ public sealed partial class TrainingRunGrain
     // After a failed step the timer's next tick waits this long (a wake still looks at once).
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
-    private bool IsDriving => state.State is { Driven: true, Paused: false, Failure: null, Config: { } config } s && !config.IsComplete(s.FinishedIterations, s.Samples);
+    private bool IsDriving => state.State is { Driven: true, Paused: false, Stopped: false, Failure: null, Config: { } config } s && !config.IsComplete(s.FinishedIterations, s.Samples);
 
     private IRolloutQueueGrain Queue => grains.GetGrain<IRolloutQueueGrain>(RunId);
 
@@ -73,6 +73,7 @@ public sealed partial class TrainingRunGrain
     public async Task<RunSnapshot> StartAsync()
     {
         var config = state.State.Config ?? throw new InvalidOperationException($"unknown run '{RunId}'.");
+        RequireNotStopped();
         if (state.State.Driven)
         {
             return Snapshot();
@@ -124,6 +125,7 @@ public sealed partial class TrainingRunGrain
     public async Task<RunSnapshot> ResumeAsync()
     {
         RequireDriven();
+        RequireNotStopped();
         if (state.State.Paused)
         {
             await CommitAsync(s => s.Paused = false);
@@ -409,11 +411,7 @@ public sealed partial class TrainingRunGrain
         await CommitAsync(_ => { });
         StopDriving();
         await AnnounceAsync(false);
-        if (await this.GetReminder(DriveReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
+        await ForgetReminderAsync();
         logger.LogInformation("run {RunId}: stopped after {Iterations} iterations", RunId, state.State.FinishedIterations);
     }
 

@@ -155,6 +155,7 @@ public sealed partial class TrainingRunGrain(
         var config = s.Config!;
         var phase = config.IsComplete(s.FinishedIterations, s.Samples) ? RunPhase.Completed
             : s.Failure is not null ? RunPhase.Failed
+            : s.Stopped ? RunPhase.Stopped
             : s.Paused ? RunPhase.Paused
             : s.Driven ? RunPhase.Running
             : RunPhase.Created;

@@ -122,4 +122,8 @@ public sealed class TrainingRunState
     /// <summary>GRESO: prompts the pick in progress skipped on its way to B kept ones.</summary>
     [Id(27)]
     public int SkippedAtPick { get; set; }
+
+    /// <summary>Ended for good by <c>gvm run stop</c>: never driven again.</summary>
+    [Id(28)]
+    public bool Stopped { get; set; }
 }

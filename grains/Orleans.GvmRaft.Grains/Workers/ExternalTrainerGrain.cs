@@ -74,6 +74,14 @@ public sealed class ExternalTrainerGrain(
     }
 
     /// <inheritdoc />
+    public async Task DeleteAsync()
+    {
+        // No checkpoints: the policy lives outside the cluster.
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
+    /// <inheritdoc />
     public Task<CheckpointFile[]> GetCheckpointFilesAsync() => Task.FromResult<CheckpointFile[]>([]);
 
     /// <inheritdoc />

@@ -84,6 +84,13 @@ public sealed class BlobCheckpointStoreTests : IClassFixture<AzuriteServer>, IDi
             [versions[2].Location, other.Location], // 'a_b/…' sorts before 'a~2Fb/…'
             _container.GetBlobs().Select(b => b.Name[..b.Name.LastIndexOf('/')]).Distinct().Order(StringComparer.Ordinal));
         Assert.NotNull(await new BlobCheckpointStore(_container, _cache + "-other").OpenAsync(other));
+
+        // Deleting a run takes its blobs and its cached copies, and nothing of the other's.
+        await store.OpenAsync(versions[2]);
+        await store.DeleteRunAsync("a_b");
+        Assert.Equal([other.Location], _container.GetBlobs().Select(b => b.Name[..b.Name.LastIndexOf('/')]).Distinct());
+        Assert.False(Directory.Exists(Path.Combine(_cache, "a_b")));
+        Assert.NotNull(await new BlobCheckpointStore(_container, _cache + "-third").OpenAsync(other));
     }
 
     [Fact]

@@ -77,6 +77,11 @@ public sealed class CheckpointStoreTests : IDisposable
 
         Assert.Equal(2, Directory.GetDirectories(Path.Combine(_root, "a~2Fb")).Length);
         Assert.Equal(2, Directory.GetDirectories(Path.Combine(_root, "a_b")).Length);
+
+        // Deleting one run takes its whole folder and nothing of the other's.
+        await store.DeleteRunAsync("a/b");
+        Assert.Equal(["a_b"], Directory.GetDirectories(_root).Select(Path.GetFileName));
+        Assert.NotNull(await store.OpenAsync(underscore[2]));
     }
 
     [Fact]

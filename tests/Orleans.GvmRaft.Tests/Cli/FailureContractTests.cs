@@ -27,7 +27,7 @@ public sealed class FailureContractTests(FailureContractTests.Cluster cluster) :
             cases.Add(command, FailureKind.Refused);
         }
 
-        foreach (string command in new[] { "prompt show", "prompts top", "prompts export", "run status", "run pause", "run resume", "run watch" })
+        foreach (string command in new[] { "prompt show", "prompts top", "prompts export", "run status", "run pause", "run resume", "run watch", "run stop", "run delete" })
         {
             cases.Add(command, FailureKind.NotFound);
         }
@@ -47,6 +47,8 @@ public sealed class FailureContractTests(FailureContractTests.Cluster cluster) :
         ["run pause"] = _ => ["run", "pause", "nope"],
         ["run resume"] = _ => ["run", "resume", "nope"],
         ["run watch"] = c => ["run", "watch", "nope", "--out", c.Path("watch")],
+        ["run stop"] = _ => ["run", "stop", "nope"],
+        ["run delete"] = _ => ["run", "delete", "nope"],
     };
 
     [Theory]

@@ -133,6 +133,42 @@ public sealed class GatewayCommandsTests : IAsyncLifetime
         Assert.StartsWith("rank\tprompt", rows[0]);
         Assert.StartsWith("1\tcli-", rows[1]);
         Assert.Equal(1, (await Gvm("prompts", "top", "--run", "no-such-run")).ExitCode);
+
+        // A second run on the same set, stopped for good while it runs, then deleted with the first.
+        string longer = Path.ChangeExtension(CliRunner.TempFile(
+            "runId: cli-run-2",
+            "promptSet: cli-set",
+            "batchSize: 3",
+            "stage1Samples: 2",
+            "budget: 6",
+            "iterations: 500",
+            "policy: {warmupSteps: 2, warmupExamples: 6, evalPrompts: 4}"), ".yaml");
+        File.Move(Path.ChangeExtension(longer, ".jsonl"), longer);
+        Assert.Equal(0, (await Gvm("run", "start", "--config", longer)).ExitCode);
+        var running = await Gvm("run", "delete", "cli-run-2");
+        Assert.Equal(2, running.ExitCode);
+        Assert.Equal("gvm run delete: run 'cli-run-2' is running: stop it first (gvm run stop cli-run-2), then delete it.", Assert.Single(running.ErrorLines()));
+        var stopped = await Gvm("run", "stop", "cli-run-2");
+        Assert.True(stopped.ExitCode == 0, stopped.Error);
+        Assert.StartsWith("run cli-run-2: stopped", stopped.Output);
+        Assert.Contains("run cli-run-2: stopped", (await Gvm("run", "status", "cli-run-2")).Output);
+        Assert.Contains("stopped for good", (await Gvm("run", "resume", "cli-run-2")).Error);
+
+        string before = (await Gvm("prompt", "show", "cli-1")).Output;
+        Assert.True(Directory.Exists(Path.Combine(_checkpoints, "cli-run")));
+        Assert.Contains("run cli-run: completed", (await Gvm("run", "stop", "cli-run")).Output);
+        foreach (string runId in new[] { "cli-run-2", "cli-run" })
+        {
+            var deleted = await Gvm("run", "delete", runId);
+            Assert.True(deleted.ExitCode == 0, deleted.Error);
+            Assert.Equal(1, (await Gvm("run", "status", runId)).ExitCode);
+            Assert.False(Directory.Exists(Path.Combine(_checkpoints, runId)), $"{runId}'s checkpoints are still there");
+        }
+
+        Assert.Equal(1, (await Gvm("prompts", "top", "--run", "cli-run")).ExitCode);
+        Assert.Equal(before, (await Gvm("prompt", "show", "cli-1")).Output);
+        Assert.Contains("\"attempts\": ", before);
+        Assert.DoesNotContain("\"attempts\": 0,", before);
     }
 
     [Fact]
