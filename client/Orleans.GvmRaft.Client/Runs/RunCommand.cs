@@ -160,6 +160,11 @@ public static class RunCommand
             lines.Add($"  workers: {string.Join(", ", workers.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.WorkerId} ({w.Rollouts} rollouts, v{w.PolicyVersion})")))}");
         }
 
+        if (s.ExcludedCount > 0)
+        {
+            lines.Add($"  left out, never trained on ({s.ExcludedCount}): {string.Join("; ", (s.Excluded ?? []).Take(3))}{(s.ExcludedCount > 3 ? "; …" : "")}");
+        }
+
         if (s.LastError is { } error)
         {
             lines.Add($"  last error (retrying): {error}");

@@ -89,8 +89,9 @@ public sealed class ClaimProcessor(string workerId, IGrainFactory grains, RunPol
             var prompt = _definitions[item.PromptId];
             if (LoadedPolicy.Unfit(policy.Directory, policy.Formatter, prompt.Id, prompt.Text, policy.Settings.MaxNewTokens) is { } reason)
             {
-                // Sampling it would fail on every worker: say why, once, and let the run stop.
-                await queue.FailAsync(item.ItemId, workerId, reason);
+                // Sampling it would fail on every worker: the prompt is left out of the run, which
+                // lists it, and goes on. It is never trained on.
+                await queue.ExcludeAsync(item.ItemId, workerId, reason);
                 continue;
             }
 

@@ -42,7 +42,10 @@ public sealed class PolicyTrainerGrain(
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         var settings = config.PolicyOrDefault;
-        var prompts = config.PromptSet is { } set ? await PolicyTasks.ReadSetAsync(grains, set, "promptSet") : [];
+
+        // The model and the held-out set only: a start answers in seconds whatever the set's size.
+        // Whether each training prompt fits is the workers' check, per item: one that does not is
+        // left out of the run and listed in its status (ClaimProcessor).
         var data = await PolicyTasks.LoadAsync(grains, settings);
         // A short-lived thread of its own, not the device's compute thread: a start is answered
         // while a job runs, and the OpenMP team that building the arithmetic model makes ends with
@@ -53,7 +56,7 @@ public sealed class PolicyTrainerGrain(
             try
             {
                 var (directory, formatter, _) = LoadedPolicy.Check(VersionWriter.Source(settings, scratch), settings);
-                var unfit = prompts.Select(p => (p.Id, p.Text)).Concat(data.Eval.Select((p, i) => ($"{settings.EvalSet}#{i}", p.Prompt)))
+                var unfit = data.Eval.Select((p, i) => ($"{settings.EvalSet}#{i}", p.Prompt))
                     .Select(p => LoadedPolicy.Unfit(directory, formatter, p.Item1, p.Item2, settings.MaxNewTokens))
                     .OfType<string>()
                     .ToList();

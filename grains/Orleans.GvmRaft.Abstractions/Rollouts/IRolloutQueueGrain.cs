@@ -36,6 +36,14 @@ public interface IRolloutQueueGrain : IGrainWithStringKey
     Task FailAsync(string itemId, string workerId, string reason);
 
     /// <summary>
+    /// Excludes an item whose prompt cannot be sampled by the run's policy (it does not fit the
+    /// model's context, or the tokenizer cannot encode it): the item counts as done with nothing
+    /// drawn, so the prompt is never trained on and the run goes on; <paramref name="reason"/>
+    /// names the prompt and is listed in the run's status.
+    /// </summary>
+    Task ExcludeAsync(string itemId, string workerId, string reason);
+
+    /// <summary>
     /// <see cref="CompleteAsync"/> for many items in one call (and one write of the queue): what a
     /// worker sends after a claim. Every result is checked before any counts.
     /// </summary>

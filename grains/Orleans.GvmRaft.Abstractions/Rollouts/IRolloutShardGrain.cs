@@ -27,6 +27,9 @@ public interface IRolloutShardGrain : IGrainWithStringKey
     /// <summary>Marks an item as impossible to do; see <see cref="IRolloutQueueGrain.FailAsync"/>.</summary>
     Task FailAsync(string itemId, string workerId, string reason);
 
+    /// <summary>Excludes an item whose prompt cannot be sampled; see <see cref="IRolloutQueueGrain.ExcludeAsync"/>.</summary>
+    Task ExcludeAsync(string itemId, string workerId, string reason);
+
     /// <summary>The responses kept for its completed items, in the order they were enqueued.</summary>
     Task<RolloutResponses[]> GetResponsesAsync();
 

@@ -10,6 +10,7 @@ namespace Orleans.GvmRaft.Rollouts;
 /// <param name="LeasedBy">The workers holding live leases, each once.</param>
 /// <param name="Failures">Why items failed (see <c>FailAsync</c>), each reason once.</param>
 /// <param name="OldestLeaseSince">When the oldest live lease was taken; null when no item is leased.</param>
+/// <param name="Excluded">The prompts of excluded items (see <c>ExcludeAsync</c>), each with the first reason given: they cannot be sampled. The items count as done.</param>
 [GenerateSerializer, Immutable]
 public sealed record QueueProgress(
     [property: Id(0)] int Pending,
@@ -20,7 +21,8 @@ public sealed record QueueProgress(
     [property: Id(5)] int Acceptances = 0,
     [property: Id(6)] string[]? LeasedBy = null,
     [property: Id(7)] string[]? Failures = null,
-    [property: Id(8)] DateTimeOffset? OldestLeaseSince = null)
+    [property: Id(8)] DateTimeOffset? OldestLeaseSince = null,
+    [property: Id(9)] Dictionary<string, string>? Excluded = null)
 {
     /// <summary>True when every item is completed.</summary>
     public bool Done => Pending == 0 && Leased == 0;

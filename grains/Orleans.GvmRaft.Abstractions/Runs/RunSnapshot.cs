@@ -14,6 +14,8 @@ namespace Orleans.GvmRaft.Runs;
 /// <param name="Samples">Cumulative rollouts.</param>
 /// <param name="Seconds">Seconds the run has been driving.</param>
 /// <param name="Prepared">Whether policy version 0 exists (warmed up and evaluated, where the policy has a held-out set).</param>
+/// <param name="Excluded">Why prompts were left out of the run (they do not fit the model; never trained on), the first 100.</param>
+/// <param name="ExcludedCount">How many exclusions the run met in all.</param>
 [GenerateSerializer, Immutable]
 public sealed record RunSnapshot(
     [property: Id(0)] string RunId,
@@ -28,4 +30,6 @@ public sealed record RunSnapshot(
     [property: Id(9)] double? InitialEvalAccuracy = null,
     [property: Id(10)] long Samples = 0,
     [property: Id(11)] double Seconds = 0,
-    [property: Id(12)] bool Prepared = false);
+    [property: Id(12)] bool Prepared = false,
+    [property: Id(13)] string[]? Excluded = null,
+    [property: Id(14)] int ExcludedCount = 0);

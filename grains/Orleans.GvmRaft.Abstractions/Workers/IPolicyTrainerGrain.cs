@@ -13,8 +13,10 @@ public interface IPolicyTrainerGrain : IGrainWithStringKey
     /// <summary>
     /// Checks that the run's policy can be built where it will run: the model directory, its
     /// tokenizer files and chat template, the stop tokens, the held-out and warm-up files, and that
-    /// every prompt of the run's set fits the model's context. Throws <see cref="ArgumentException"/>
-    /// naming the file and the field; nothing is written.
+    /// every held-out prompt fits the model's context. The training set is not read (a start takes
+    /// seconds whatever its size): a training prompt that does not fit is left out by the worker
+    /// that draws it. Throws <see cref="ArgumentException"/> naming the file and the field; nothing
+    /// is written.
     /// </summary>
     Task ValidateAsync(RunConfig config);
 

@@ -196,6 +196,13 @@ public sealed class RolloutQueueGrain(
     }
 
     /// <inheritdoc />
+    public Task ExcludeAsync(string itemId, string workerId, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return Shard(ShardOf(itemId)).ExcludeAsync(itemId, workerId, reason);
+    }
+
+    /// <inheritdoc />
     public async Task DeleteAsync()
     {
         await _enqueueLock.WaitAsync();
@@ -243,7 +250,10 @@ public sealed class RolloutQueueGrain(
             parts.Sum(p => p.Acceptances),
             [.. parts.SelectMany(p => p.LeasedBy ?? []).Distinct().Order(StringComparer.Ordinal)],
             [.. parts.SelectMany(p => p.Failures ?? []).Distinct()],
-            parts.Select(p => p.OldestLeaseSince).Where(t => t is not null).Min());
+            parts.Select(p => p.OldestLeaseSince).Where(t => t is not null).Min(),
+            parts.Any(p => p.Excluded is not null)
+                ? parts.SelectMany(p => p.Excluded ?? []).DistinctBy(e => e.Key).ToDictionary(StringComparer.Ordinal)
+                : null);
     }
 
     // Where each new item goes: its stage's last shard, or a new one when that is full, in the

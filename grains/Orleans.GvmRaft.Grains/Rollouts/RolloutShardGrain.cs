@@ -92,7 +92,7 @@ public sealed class RolloutShardGrain(
         // so the work in progress is still the only draw and may go on. A lease this activation
         // may have forgotten (the item shows unclaimed) goes back to the worker renewing it.
         var held = itemIds.Distinct(StringComparer.Ordinal)
-            .Where(id => state.State.Items.TryGetValue(id, out var i) && !i.Completed && i.Failure is null && i.Pending is null
+            .Where(id => state.State.Items.TryGetValue(id, out var i) && i.IsOpen && i.Pending is null
                 && (i.WorkerId == workerId || (i.WorkerId is null && _leasesMayBeForgotten)))
             .ToArray();
         var expires = clock.GetUtcNow() + _options.LeaseDuration;
@@ -111,9 +111,9 @@ public sealed class RolloutShardGrain(
         return Task.FromResult(held);
     }
 
-    // Items not done and not failed, in the order they were enqueued.
+    // Items not done, failed or excluded, in the order they were enqueued.
     private IEnumerable<WorkItemState> Open() =>
-        state.State.Order.Select(id => state.State.Items[id]).Where(i => !i.Completed && i.Failure is null);
+        state.State.Order.Select(id => state.State.Items[id]).Where(i => i.IsOpen);
 
     // Now if something is claimable, else the earliest lease expiry, else (all done) never.
     private DateTimeOffset? WakeAt(DateTimeOffset now) =>
@@ -149,7 +149,7 @@ public sealed class RolloutShardGrain(
         for (int i = 0; i < results.Length; i++)
         {
             var entry = state.State.Items[results[i].ItemId];
-            if (entry.Completed || winners.ContainsKey(results[i].ItemId))
+            if (entry.Completed || entry.Excluded is not null || winners.ContainsKey(results[i].ItemId))
             {
                 dispositions[i] = CompletionDisposition.Duplicate;
             }
@@ -298,6 +298,28 @@ public sealed class RolloutShardGrain(
         }
     }
 
+    // Each excluded prompt once, with the first reason given (a reason may name the version's folder).
+    private static Dictionary<string, string>? Excluded(IEnumerable<WorkItemState> items)
+    {
+        var excluded = items.Where(i => i.Excluded is not null).DistinctBy(i => i.Item.PromptId).ToDictionary(i => i.Item.PromptId, i => i.Excluded!, StringComparer.Ordinal);
+        return excluded.Count == 0 ? null : excluded;
+    }
+
+    /// <inheritdoc />
+    public async Task ExcludeAsync(string itemId, string workerId, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!state.State.Items.TryGetValue(itemId, out var entry))
+        {
+            throw new ArgumentException($"unknown work item '{itemId}'.");
+        }
+
+        if (entry.IsOpen)
+        {
+            await CommitAsync(s => s.Items[itemId].Excluded = reason);
+        }
+    }
+
     /// <inheritdoc />
     public Task<RolloutResponses[]> GetResponsesAsync() =>
         Task.FromResult<RolloutResponses[]>([.. state.State.Order
@@ -310,9 +332,9 @@ public sealed class RolloutShardGrain(
     {
         var now = clock.GetUtcNow();
         var items = state.State.Items.Values;
-        var leased = items.Where(i => !i.Completed && i.WorkerId is not null && i.LeaseExpiresAt > now).ToList();
+        var leased = items.Where(i => i.IsOpen && i.WorkerId is not null && i.LeaseExpiresAt > now).ToList();
         return Task.FromResult(new QueueProgress(
-            items.Count(i => !i.Completed && i.Failure is null && (i.WorkerId is null || i.LeaseExpiresAt <= now)),
+            items.Count(i => i.IsOpen && (i.WorkerId is null || i.LeaseExpiresAt <= now)),
             leased.Count,
             items.Count(i => i.Completed),
             items.Count(i => i.Attempts > 1),
@@ -321,7 +343,8 @@ public sealed class RolloutShardGrain(
             [.. leased.Select(i => i.WorkerId!).Distinct().Order(StringComparer.Ordinal)],
             [.. items.Where(i => i.Failure is not null).Select(i => i.Failure!).Distinct()],
             // A lease is taken LeaseDuration before it expires (a changed setting shifts this until the next claim).
-            leased.Count == 0 ? null : leased.Min(i => i.LeaseExpiresAt) - _options.LeaseDuration));
+            leased.Count == 0 ? null : leased.Min(i => i.LeaseExpiresAt) - _options.LeaseDuration,
+            Excluded(items)));
     }
 
     /// <inheritdoc />

@@ -55,4 +55,11 @@ public sealed class WorkItemState
     /// <summary>The prompt's lifetime samples as recording these results left them.</summary>
     [Id(12)]
     public long SamplesSpent { get; set; }
+
+    /// <summary>Why the item's prompt cannot be sampled (it does not fit the model), when a worker said so: the item is done, with nothing drawn.</summary>
+    [Id(13)]
+    public string? Excluded { get; set; }
+
+    /// <summary>Neither done, failed nor excluded.</summary>
+    public bool IsOpen => !Completed && Failure is null && Excluded is null;
 }

@@ -31,6 +31,9 @@ public sealed partial class TrainingRunGrain
 
     private const string DriveReminder = "drive";
 
+    // Reasons for left-out prompts a run keeps for its status (a count goes on past them).
+    private const int ExcludedShown = 100;
+
     // After a failed step the timer's next tick waits this long (a wake still looks at once).
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
@@ -158,6 +161,17 @@ public sealed partial class TrainingRunGrain
         }
 
         return Task.CompletedTask;
+    }
+
+    // Keeps the first ExcludedShown prompts with their reasons, counting every one. A prompt past
+    // those may be counted again when a later epoch draws it.
+    private static void NoteExcluded(TrainingRunState s, KeyValuePair<string, string>[] excluded)
+    {
+        s.ExcludedCount += excluded.Length;
+        foreach (var (promptId, reason) in excluded.Take(Math.Max(0, ExcludedShown - s.Excluded.Count)))
+        {
+            s.Excluded[promptId] = reason;
+        }
     }
 
     private void RequireDriven()
@@ -371,6 +385,14 @@ public sealed partial class TrainingRunGrain
         if (!progress.Done)
         {
             return false;
+        }
+
+        // Prompts the workers could not sample were left out; the run goes on and lists them.
+        KeyValuePair<string, string>[] excluded = [.. (progress.Excluded ?? []).Where(e => !state.State.Excluded.ContainsKey(e.Key))];
+        if (excluded.Length > 0)
+        {
+            await CommitAsync(c => NoteExcluded(c, excluded));
+            logger.LogWarning("run {RunId}: {Count} prompts left out, they cannot be sampled: {First}", RunId, excluded.Length, excluded[0].Value);
         }
 
         if (stage == RolloutStage.Sample && await NextRoundAsync(state.State.Config!, iteration))

@@ -160,7 +160,7 @@ public sealed partial class TrainingRunGrain(
             : s.Driven ? RunPhase.Running
             : RunPhase.Created;
         return new RunSnapshot(
-            RunId, config, phase, s.FinishedIterations, [.. s.History], s.CreatedAt, s.Step, s.PolicyVersion, s.Failure ?? _lastError, s.InitialAccuracy, s.Samples, DrivingSeconds(), s.Prepared);
+            RunId, config, phase, s.FinishedIterations, [.. s.History], s.CreatedAt, s.Step, s.PolicyVersion, s.Failure ?? _lastError, s.InitialAccuracy, s.Samples, DrivingSeconds(), s.Prepared, [.. s.Excluded.Values], s.ExcludedCount);
     }
 
     // Only non-interleaving turns write, so writes never overlap. Every write also stores the

@@ -126,4 +126,15 @@ public sealed class TrainingRunState
     /// <summary>Ended for good by <c>gvm run stop</c>: never driven again.</summary>
     [Id(28)]
     public bool Stopped { get; set; }
+
+    /// <summary>
+    /// The prompts left out of the run (its policy cannot sample them: too long for the model's
+    /// context), each with its reason; the first <c>ExcludedShown</c> are kept.
+    /// </summary>
+    [Id(29)]
+    public Dictionary<string, string> Excluded { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many prompts the run left out, counting those beyond the kept ones (each counted once while kept).</summary>
+    [Id(30)]
+    public int ExcludedCount { get; set; }
 }

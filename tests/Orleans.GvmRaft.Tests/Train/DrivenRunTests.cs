@@ -176,7 +176,7 @@ public sealed class DrivenRunTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task APromptLongerThanTheContextIsRefusedAtStartWithItsNameAndNothingIsQueued()
+    public async Task APromptLongerThanTheContextIsLeftOutListedAndNeverTrainedOnAndTheRunGoesOn()
     {
         string set = "too-long-set";
         var prompts = new[]
@@ -187,18 +187,27 @@ public sealed class DrivenRunTests(ClusterFixture fixture)
         await new Client.Import.PromptImporter(fixture.Client).ImportAsync(prompts, set: set);
         var run = fixture.Client.GetGrain<ITrainingRunGrain>("too-long-run");
         await run.CreateAsync(new RunConfig(
-            Budget: 4, BatchSize: 2, Stage1Samples: 2, Iterations: 2, PromptSet: set,
+            Allocator: AllocatorKind.Uniform, Budget: 4, BatchSize: 2, Stage1Samples: 2, Iterations: 2, PromptSet: set,
             Policy: new PolicySettings(WarmupSteps: 2, WarmupExamples: 4, EvalPrompts: 2)));
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => run.StartAsync());
+
+        // The start reads no training prompt; the worker that draws the long one leaves it out.
+        Assert.Equal(RunPhase.Running, (await run.StartAsync()).Phase);
+        await WaitForAsync(async () => (await run.GetSnapshotAsync())!.Phase is RunPhase.Completed or RunPhase.Failed);
+        var snapshot = (await run.GetSnapshotAsync())!;
+        Assert.True(snapshot.Phase == RunPhase.Completed, snapshot.LastError);
 
         // 40 × "1+" and "1=": 82 characters, one token each, after the beginning-of-sequence token.
-        Assert.Contains("prompt 'too-long-1' is 83 tokens; with policy.maxNewTokens 8 it exceeds max_position_embeddings 64", e.Message);
-        Assert.Contains("config.json", e.Message);
-        var snapshot = (await run.GetSnapshotAsync())!;
-        Assert.Equal(RunPhase.Created, snapshot.Phase);
-        Assert.False(snapshot.Prepared);
-        var progress = await fixture.Client.GetGrain<IRolloutQueueGrain>("too-long-run").GetProgressAsync(1, RolloutStage.Estimate);
-        Assert.Equal(0, progress.Pending + progress.Leased + progress.Completed);
+        string reason = Assert.Single(snapshot.Excluded!);
+        Assert.StartsWith("prompt 'too-long-1' is 83 tokens; with policy.maxNewTokens 8 it exceeds max_position_embeddings 64", reason);
+        Assert.Contains("config.json", reason);
+        Assert.Equal(1, snapshot.ExcludedCount);
+
+        // Each iteration drew both prompts (B = 2): the short one was trained on, the long one never.
+        var queue = fixture.Client.GetGrain<IRolloutQueueGrain>("too-long-run");
+        var drawn = (await queue.GetResponsesAsync(2)).Select(r => r.PromptId).Distinct().ToList();
+        Assert.Equal(["fits-1"], drawn);
+        Assert.Equal(0, (await fixture.Client.GetGrain<IPromptGrain>("too-long-1").GetSnapshotAsync())!.Statistics.Attempts);
+        Assert.True((await fixture.Client.GetGrain<IPromptGrain>("fits-1").GetSnapshotAsync())!.Statistics.Attempts > 0);
     }
 
     [Fact]

@@ -146,15 +146,19 @@ public sealed class ModelRunTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task APromptLongerThanTheModelsContextIsRefusedAtStart()
+    public async Task APromptLongerThanTheModelsContextIsLeftOutByTheWorkerNotRefusedAtStart()
     {
         string model = TestTokenizers.CopyQwen2Tiny(TempFolder());
         string id = $"long-{Guid.NewGuid():N}";
         var (run, runId) = await CreateRunAsync(Qwen with { Model = model }, [new PromptDefinition(id, string.Concat(Enumerable.Repeat("word ", 300)), "2", VerifierKinds.Math)]);
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => run.StartAsync());
-        Assert.Contains($"prompt '{id}' is", e.Message);
-        Assert.Contains("max_position_embeddings 256", e.Message);
-        await AssertNothingQueuedAsync(run, runId);
+        Assert.Equal(RunPhase.Running, (await run.StartAsync()).Phase);
+        var queue = fixture.Client.GetGrain<IRolloutQueueGrain>(runId);
+        await WaitForAsync(async () => (await queue.GetProgressAsync(1, RolloutStage.Estimate)).Excluded is { Count: > 0 });
+        var (prompt, reason) = Assert.Single((await queue.GetProgressAsync(1, RolloutStage.Estimate)).Excluded!);
+        Assert.Equal(id, prompt);
+        Assert.Contains($"prompt '{id}' is", reason);
+        Assert.Contains("max_position_embeddings 256", reason);
+        Assert.Equal(RunPhase.Stopped, (await run.StopAsync()).Phase);
     }
 
     [Fact]
