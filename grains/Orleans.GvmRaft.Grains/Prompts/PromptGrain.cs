@@ -103,8 +103,20 @@ public sealed class PromptGrain(
     {
         ArgumentNullException.ThrowIfNull(report);
         await RefreshIfUndefinedAsync();
-        RequireDefined();
-        report.Validate();
+        if (state.State.Definition is null)
+        {
+            throw new ResultsRefusedException(PromptId, $"unknown prompt '{PromptId}': import it first.");
+        }
+
+        try
+        {
+            report.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ResultsRefusedException(PromptId, e.Message);
+        }
+
         if (state.State.RecentReportIds.Contains(report.ReportId))
         {
             return Record(ReportDisposition.Duplicate);

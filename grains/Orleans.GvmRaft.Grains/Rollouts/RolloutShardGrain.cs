@@ -153,6 +153,11 @@ public sealed class RolloutShardGrain(
             {
                 dispositions[i] = CompletionDisposition.Duplicate;
             }
+            else if (entry.Failure is not null)
+            {
+                // Refused for good before: sending the same results again cannot succeed.
+                dispositions[i] = CompletionDisposition.Refused;
+            }
             else if (entry.Pending is { } pending)
             {
                 // The results in the outbox win. A worker that sends them again (its call went
@@ -187,6 +192,8 @@ public sealed class RolloutShardGrain(
 
         // A report the prompt refuses for good (it was checked above, so only a prompt that is
         // gone, or whose stored row is bad) fails the item, and the run stops with the reason.
+        // Anything else (a failed write, a silo going away) fails this call: the results stay in
+        // the outbox, and the next completion of the item sends them again.
         var refused = new Dictionary<string, string>(StringComparer.Ordinal);
         var records = new Dictionary<string, PromptRecord>(StringComparer.Ordinal);
         await Task.WhenAll(winners.Select(async w =>
@@ -199,7 +206,7 @@ public sealed class RolloutShardGrain(
                     records[w.Key] = record;
                 }
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or PromptRowException || e.InnerException is PromptRowException)
+            catch (Exception e) when (e is ResultsRefusedException or PromptRowException || e.InnerException is PromptRowException)
             {
                 lock (refused)
                 {

@@ -163,6 +163,78 @@ public sealed class FailedWriteTests(ClusterFixture fixture)
         Assert.Equal((2L, 1L), Counts((await fixture.Client.GetGrain<IPromptGrain>(item.PromptId).GetSnapshotAsync())!));
     }
 
+    /// <summary>
+    /// The completion of an item is three steps: the shard writes the results to its outbox
+    /// (Pending), the prompt records them, the shard writes the item Completed. A write fails at
+    /// each step, before or after it reached storage; the worker sends the same results again
+    /// until it is answered. Three accounts must then agree, each counting the results once: the
+    /// worker's (what it was told was accepted), the queue's and the prompt's.
+    /// </summary>
+    [Theory]
+    [InlineData("outbox", false)]
+    [InlineData("outbox", true)]
+    [InlineData("prompt", false)]
+    [InlineData("prompt", true)]
+    [InlineData("completed", false)]
+    [InlineData("completed", true)]
+    public async Task ACompletionThatFailsAtAnyStepCountsItsResultsOnceWhenSentAgain(string step, bool afterWriting)
+    {
+        var (queue, items) = await QueueAsync(1);
+        var item = items[0];
+        await queue.EnqueueAsync(items);
+        Assert.Single(await queue.ClaimAsync("w", 1));
+        var shard = fixture.Client.GetGrain<IRolloutShardGrain>($"{item.RunId}/1/Estimate/0");
+        var prompt = fixture.Client.GetGrain<IPromptGrain>(item.PromptId);
+        var failing = step == "prompt" ? prompt.GetGrainId() : shard.GetGrainId();
+        FaultInjectingStorage.FailWrites(failing, afterWriting: afterWriting, skip: step == "completed" ? 1 : 0);
+
+        var report = new RolloutReport(item.ItemId, item.RunId, 1, 0, RolloutStage.Estimate, 2, 1, [1.0]);
+        var answers = new List<CompletionDisposition>();
+        for (int send = 0; send < 3; send++)
+        {
+            try
+            {
+                answers.Add(await queue.CompleteAsync(item.ItemId, "w", report));
+            }
+            catch (Exception e) when (e.ToString().Contains("injected write failure", StringComparison.Ordinal))
+            {
+                Assert.Equal(0, send);
+            }
+        }
+
+        Assert.False(FaultInjectingStorage.IsArmed(failing), "the failing write never happened");
+
+        // The worker's account: the first send failed, and once answered the results count once.
+        // Only a completion stored before its call failed is answered as a duplicate on every resend.
+        Assert.Equal(2, answers.Count);
+        Assert.Equal(step == "completed" && afterWriting ? [CompletionDisposition.Duplicate, CompletionDisposition.Duplicate] : [CompletionDisposition.Accepted, CompletionDisposition.Duplicate], answers);
+
+        // The queue's and the prompt's accounts: two draws, one accepted, once.
+        var record = Assert.Single(await queue.GetItemsAsync(1, RolloutStage.Estimate));
+        Assert.Equal("w", record.CompletedBy);
+        var progress = await queue.GetProgressAsync(1, RolloutStage.Estimate);
+        Assert.Equal((1, 2, 1, 0), (progress.Completed, progress.Attempts, progress.Acceptances, progress.Failures?.Length ?? 0));
+        Assert.Equal((2L, 1L), Counts((await prompt.GetSnapshotAsync())!));
+        await AssertSameAfterReactivationAsync(prompt, async () => Counts((await prompt.GetSnapshotAsync())!));
+    }
+
+    [Fact]
+    public async Task OnlyAPromptThatRefusesForGoodFailsTheItem()
+    {
+        // A prompt that was never imported refuses for good: the item fails with the reason, and
+        // sending again changes nothing. (A failed write, above, is passing and never fails it.)
+        var (queue, items) = await QueueAsync(1);
+        var gone = items[0] with { ItemId = $"{items[0].RunId}/1/Estimate/never-imported", PromptId = $"never-imported-{Guid.NewGuid():N}" };
+        await queue.EnqueueAsync([gone]);
+        Assert.Single(await queue.ClaimAsync("w", 1));
+        var report = new RolloutReport(gone.ItemId, gone.RunId, 1, 0, RolloutStage.Estimate, 2, 1, [1.0]);
+        Assert.Equal(CompletionDisposition.Refused, await queue.CompleteAsync(gone.ItemId, "w", report));
+        string failure = Assert.Single((await queue.GetProgressAsync(1, RolloutStage.Estimate)).Failures!);
+        Assert.Contains($"unknown prompt '{gone.PromptId}'", failure);
+        Assert.Equal(CompletionDisposition.Refused, await queue.CompleteAsync(gone.ItemId, "w", report));
+        Assert.Single((await queue.GetProgressAsync(1, RolloutStage.Estimate)).Failures!);
+    }
+
     [Fact]
     public async Task AnExternalTrainerStaysAtItsStoredVersionAfterAFailedWrite()
     {

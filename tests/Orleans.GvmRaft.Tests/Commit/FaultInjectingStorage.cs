@@ -12,11 +12,11 @@ namespace Orleans.GvmRaft.Tests.Commit;
 /// </summary>
 public sealed class FaultInjectingStorage(IGrainStorage inner) : IGrainStorage
 {
-    private static readonly ConcurrentDictionary<GrainId, (int Count, bool AfterWriting)> FailingWrites = new();
+    private static readonly ConcurrentDictionary<GrainId, (int Count, bool AfterWriting, int Skip)> FailingWrites = new();
     private static readonly ConcurrentDictionary<GrainId, object?> Written = new();
 
-    /// <summary>Makes the next <paramref name="count"/> writes of <paramref name="grain"/> fail, before or <paramref name="afterWriting"/>.</summary>
-    public static void FailWrites(GrainId grain, int count = 1, bool afterWriting = false) => FailingWrites[grain] = (count, afterWriting);
+    /// <summary>Makes the next <paramref name="count"/> writes of <paramref name="grain"/> after the next <paramref name="skip"/> fail, before or <paramref name="afterWriting"/>.</summary>
+    public static void FailWrites(GrainId grain, int count = 1, bool afterWriting = false, int skip = 0) => FailingWrites[grain] = (count, afterWriting, skip);
 
     /// <summary>Whether a write armed by <see cref="FailWrites"/> has not happened yet.</summary>
     public static bool IsArmed(GrainId grain) => FailingWrites.ContainsKey(grain);
@@ -31,8 +31,13 @@ public sealed class FaultInjectingStorage(IGrainStorage inner) : IGrainStorage
     /// <inheritdoc />
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (!FailingWrites.TryGetValue(grainId, out var failing))
+        if (!FailingWrites.TryGetValue(grainId, out var failing) || failing.Skip > 0)
         {
+            if (failing.Skip > 0)
+            {
+                FailingWrites[grainId] = failing with { Skip = failing.Skip - 1 };
+            }
+
             await inner.WriteStateAsync(stateName, grainId, grainState);
             Written[grainId] = grainState.State;
             return;
@@ -44,7 +49,7 @@ public sealed class FaultInjectingStorage(IGrainStorage inner) : IGrainStorage
         }
         else
         {
-            FailingWrites[grainId] = (failing.Count - 1, failing.AfterWriting);
+            FailingWrites[grainId] = failing with { Count = failing.Count - 1 };
         }
 
         if (failing.AfterWriting)

@@ -115,7 +115,7 @@ public sealed class PromptGrainTests(ClusterFixture fixture)
         await grain.RecordRolloutsAsync(Report("ok", 1, RolloutStage.Estimate, 8, 4, [1.0]));
         string before = System.Text.Json.JsonSerializer.Serialize(await grain.GetSnapshotAsync());
 
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => grain.RecordRolloutsAsync(report));
+        var e = await Assert.ThrowsAsync<ResultsRefusedException>(() => grain.RecordRolloutsAsync(report));
         Assert.Contains(named, e.Message);
         Assert.Equal(before, System.Text.Json.JsonSerializer.Serialize(await grain.GetSnapshotAsync()));
     }
@@ -124,7 +124,7 @@ public sealed class PromptGrainTests(ClusterFixture fixture)
     public async Task AnUnknownPromptRefusesRollouts()
     {
         var grain = fixture.Client.GetGrain<IPromptGrain>($"never-imported-{Interlocked.Increment(ref _next)}");
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.RecordRolloutsAsync(Report("x", 1, RolloutStage.Sample, 1, 1, [])));
+        var e = await Assert.ThrowsAsync<ResultsRefusedException>(() => grain.RecordRolloutsAsync(Report("x", 1, RolloutStage.Sample, 1, 1, [])));
         Assert.Contains("unknown prompt", e.Message);
         Assert.Null(await grain.GetSnapshotAsync());
     }
