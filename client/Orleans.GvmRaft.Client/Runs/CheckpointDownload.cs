@@ -12,12 +12,16 @@ public static class CheckpointDownload
 {
     private const int Chunk = 4 << 20;
 
-    /// <summary>Writes the checkpoint into <paramref name="folder"/> (replacing it whole); returns the bytes copied.</summary>
+    /// <summary>
+    /// Writes the checkpoint into <paramref name="folder"/> (replacing it whole); returns the bytes
+    /// copied. <paramref name="onBytes"/> hears (bytes so far, bytes in all) after every chunk.
+    /// </summary>
     /// <exception cref="InvalidDataException">A file arrived with another hash than recorded.</exception>
-    public static async Task<long> CopyAsync(IPolicyTrainerGrain trainer, string folder, CancellationToken cancellationToken = default)
+    public static async Task<long> CopyAsync(IPolicyTrainerGrain trainer, string folder, CancellationToken cancellationToken = default, Action<long, long>? onBytes = null)
     {
         ArgumentNullException.ThrowIfNull(trainer);
         var files = await trainer.GetCheckpointFilesAsync();
+        long all = files.Sum(f => f.Bytes);
         string partial = folder + ".partial";
         if (Directory.Exists(partial))
         {
@@ -36,6 +40,7 @@ public static class CheckpointDownload
                     byte[] bytes = await trainer.ReadCheckpointAsync(file.Name, offset, (int)Math.Min(Chunk, file.Bytes - offset));
                     hash.AppendData(bytes);
                     await output.WriteAsync(bytes, cancellationToken);
+                    onBytes?.Invoke(total + offset + bytes.Length, all);
                 }
             }
 

@@ -44,7 +44,10 @@ public static class RunCommand
                 ? await grains.GetGrain<IRolloutQueueGrain>(runId).GetProgressAsync(
                     snapshot.CompletedIterations + 1, snapshot.Step == IterationStep.Estimate ? RolloutStage.Estimate : RolloutStage.Sample)
                 : null;
-            Print(result, snapshot, progress, await grains.GetGrain<IWorkerDirectoryGrain>(0).GetWorkersAsync());
+            var job = !snapshot.Prepared || snapshot.Step == IterationStep.Update
+                ? await PolicyTrainers.For(grains, runId, snapshot.Config.PolicyOrDefault).GetJobAsync()
+                : null;
+            Print(result, snapshot, progress, await grains.GetGrain<IWorkerDirectoryGrain>(0).GetWorkersAsync(), job);
             return 0;
         });
         var pause = WithRun("pause", "Pause a run at its next step boundary; resume goes on from there.", cluster, async (result, grains, runId, ct) =>
@@ -79,7 +82,27 @@ public static class RunCommand
         {
             await SnapshotAsync(grains, runId);
             var error = result.InvocationConfiguration.Error;
-            var metrics = await new RunWatcher(grains, runId, result.GetValue(output)!, line => error.WriteLine(line)).WatchAsync(
+
+            // The trainer's job and the final download as plain lines, at most one every 10 s.
+            var progress = new ProgressBoard(error, TimeProvider.System, ConsoleProgress.PlainInterval);
+            var job = progress.AddTask("trainer", maxValue: 1);
+            ProgressItem? download = null;
+            var metrics = await new RunWatcher(
+                grains,
+                runId,
+                result.GetValue(output)!,
+                line => error.WriteLine(line),
+                j =>
+                {
+                    job.Description = FormattableString.Invariant($"{j.Kind} of version {j.Version}: step{(j.Loss is double l ? $" (loss {l:F3})" : "")}");
+                    job.MaxValue = Math.Max(1, j.Steps);
+                    job.Value = j.Step;
+                },
+                (done, all) =>
+                {
+                    download ??= progress.AddTask("checkpoint bytes", maxValue: Math.Max(1, all));
+                    download.Value = done;
+                }).WatchAsync(
                 m => error.WriteLine(FormattableString.Invariant($"iteration {m.Iteration}: {m.Samples} rollouts, accept {m.TrainAcceptRate:P1}{(m.EvalAccuracy is double a ? $", eval {a:P1}" : "")}")),
                 ct);
             result.InvocationConfiguration.Output.WriteLine(FormattableString.Invariant($"held-out accuracy {metrics[0].EvalAccuracy:P1} → {metrics[^1].EvalAccuracy:P1} after {metrics[^1].Samples} rollouts"));
@@ -136,7 +159,7 @@ public static class RunCommand
         await grains.GetGrain<ITrainingRunGrain>(runId).GetSnapshotAsync()
         ?? throw new NotFoundException($"unknown run '{runId}'.");
 
-    private static void Print(ParseResult result, RunSnapshot s, QueueProgress? progress, WorkerStatus[] workers)
+    private static void Print(ParseResult result, RunSnapshot s, QueueProgress? progress, WorkerStatus[] workers, TrainerJob? job = null)
     {
         var output = result.InvocationConfiguration.Output;
         var last = s.History.LastOrDefault(h => h.Iteration <= s.CompletedIterations);
@@ -153,6 +176,13 @@ public static class RunCommand
         if (progress is not null)
         {
             lines.Add($"  queue: {progress.Completed} done, {progress.Leased} leased, {progress.Pending} pending, {progress.Reissued} re-issued");
+        }
+
+        if (job is { Done: false })
+        {
+            lines.Add(FormattableString.Invariant($"  trainer: {job.Kind} of version {job.Version} on {job.Silo}, {(job.Steps == 0 ? "starting" : $"step {job.Step}/{job.Steps}")}")
+                + (job.Loss is double loss ? FormattableString.Invariant($", loss {loss:F3}") : "")
+                + FormattableString.Invariant($", {(DateTimeOffset.UtcNow - job.StartedAt).TotalSeconds:F0} s"));
         }
 
         if (workers.Length > 0)

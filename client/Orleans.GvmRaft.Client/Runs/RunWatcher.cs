@@ -6,9 +6,11 @@ namespace Orleans.GvmRaft.Client.Runs;
 /// <summary>
 /// Follows a driven run until it completes and writes its run folder: a metrics line and an
 /// allocation histogram per iteration as they finish, then the final checkpoint (fetched from the
-/// run's trainer) and the accuracy plot.
+/// run's trainer) and the accuracy plot. While the trainer's job runs (the warm-up, an update),
+/// <paramref name="onJob"/> hears its progress at every poll; <paramref name="onDownload"/> hears
+/// the bytes of the final checkpoint as they arrive (done, total).
 /// </summary>
-public sealed class RunWatcher(IGrainFactory grains, string runId, string output, Action<string>? log = null)
+public sealed class RunWatcher(IGrainFactory grains, string runId, string output, Action<string>? log = null, Action<TrainerJob>? onJob = null, Action<long, long>? onDownload = null)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
@@ -22,6 +24,12 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
         while (true)
         {
             var snapshot = await run.GetSnapshotAsync() ?? throw new Failures.NotFoundException($"unknown run '{runId}'.");
+            if (onJob is not null && (!snapshot.Prepared || snapshot.Step == IterationStep.Update)
+                && await PolicyTrainers.For(grains, runId, snapshot.Config.PolicyOrDefault).GetJobAsync() is { Done: false } job)
+            {
+                onJob(job);
+            }
+
             if (metrics.Count == 0 && snapshot.Prepared)
             {
                 Record(folder, metrics, new IterationMetrics(0, 0, 0, snapshot.InitialEvalAccuracy, 0, 0, 0), [], onIteration);
@@ -79,7 +87,7 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
         folder.Finish($"{runId}, policy version {snapshot.PolicyVersion}");
         if (snapshot.Config.PolicyOrDefault.TrainsModel)
         {
-            await CheckpointDownload.CopyAsync(PolicyTrainers.Model(grains, runId), Path.Combine(folder.Path, "checkpoint"), cancellationToken);
+            await CheckpointDownload.CopyAsync(PolicyTrainers.Model(grains, runId), Path.Combine(folder.Path, "checkpoint"), cancellationToken, onDownload);
         }
     }
 }

@@ -11,7 +11,7 @@ namespace Orleans.GvmRaft.Embedded.Train;
 /// the run's prompts into its prompt set, create and start the run (its grain drives the
 /// iterations), and watch it into the run folder.
 /// </summary>
-public sealed class ArithmeticRun(IGrainFactory grains, TrainSettings settings, Action<string>? log = null)
+public sealed class ArithmeticRun(IGrainFactory grains, TrainSettings settings, Action<string>? log = null, Action<Workers.TrainerJob>? onJob = null)
 {
     /// <summary>Runs to completion; <paramref name="onIteration"/> hears each iteration's metrics.</summary>
     public async Task<IReadOnlyList<IterationMetrics>> RunAsync(Action<IterationMetrics>? onIteration = null, CancellationToken cancellationToken = default)
@@ -28,6 +28,6 @@ public sealed class ArithmeticRun(IGrainFactory grains, TrainSettings settings, 
         await run.CreateAsync(settings.ToRunConfig());
         await run.StartAsync();
         log?.Invoke($"run {settings.RunId} started: warm-up, then {(settings.MaxRollouts > 0 ? $"iterations until {settings.MaxRollouts} rollouts" : $"{settings.Iterations} iterations")}");
-        return await new RunWatcher(grains, settings.RunId, settings.Output, log).WatchAsync(onIteration, cancellationToken);
+        return await new RunWatcher(grains, settings.RunId, settings.Output, log, onJob).WatchAsync(onIteration, cancellationToken);
     }
 }

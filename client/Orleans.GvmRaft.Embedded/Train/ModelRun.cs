@@ -45,7 +45,7 @@ public sealed record ModelRun(string RunId, RunConfig Config, IReadOnlyList<Prom
     }
 
     /// <summary>Runs to completion on <paramref name="grains"/>; <paramref name="onIteration"/> hears each iteration's metrics.</summary>
-    public async Task<IReadOnlyList<IterationMetrics>> RunAsync(IGrainFactory grains, Action<IterationMetrics>? onIteration = null, Action<string>? log = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<IterationMetrics>> RunAsync(IGrainFactory grains, Action<IterationMetrics>? onIteration = null, Action<string>? log = null, CancellationToken cancellationToken = default, Action<Workers.TrainerJob>? onJob = null)
     {
         if (Train.Count == 0)
         {
@@ -63,6 +63,6 @@ public sealed record ModelRun(string RunId, RunConfig Config, IReadOnlyList<Prom
         await run.CreateAsync(Config);
         await run.StartAsync();
         log?.Invoke($"run {RunId} started: {Train.Count} training prompts, {Eval.Count} held out, {Config.Iterations} iterations");
-        return await new RunWatcher(grains, RunId, Output, log).WatchAsync(onIteration, cancellationToken);
+        return await new RunWatcher(grains, RunId, Output, log, onJob).WatchAsync(onIteration, cancellationToken);
     }
 }

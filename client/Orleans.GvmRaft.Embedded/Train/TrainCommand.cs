@@ -52,8 +52,8 @@ public static class TrainCommand
                 {
                     var run = ModelRunFrom(result, modelDir, result.GetValue(prompts), result.GetValue(eval), result.GetValue(config));
                     await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result));
-                    var metrics = await WithProgressAsync(error, $"model {Path.GetFileName(Path.GetFullPath(modelDir))}", run.Config.Iterations, run.Config.Allocator.ToString().ToLowerInvariant(), onIteration =>
-                        run.RunAsync(cluster.Client, onIteration, line => error.WriteLine(line), cancellationToken));
+                    var metrics = await WithProgressAsync(error, $"model {Path.GetFileName(Path.GetFullPath(modelDir))}", run.Config.Iterations, run.Config.Allocator.ToString().ToLowerInvariant(), (onIteration, onJob) =>
+                        run.RunAsync(cluster.Client, onIteration, line => error.WriteLine(line), cancellationToken, onJob));
                     Summarize(result, metrics, run.Output);
                     return 0;
                 }
@@ -92,8 +92,8 @@ public static class TrainCommand
                 settings.Validate();
                 await using (var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result)))
                 {
-                    var metrics = await WithProgressAsync(error, $"warm-up ({settings.WarmupSteps} steps), then", settings.Iterations, settings.ArmName, onIteration =>
-                        new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line)).RunAsync(onIteration, cancellationToken));
+                    var metrics = await WithProgressAsync(error, $"warm-up ({settings.WarmupSteps} steps), then", settings.Iterations, settings.ArmName, (onIteration, onJob) =>
+                        new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line), onJob).RunAsync(onIteration, cancellationToken));
                     Summarize(result, metrics, settings.Output);
                 }
 
@@ -173,17 +173,28 @@ public static class TrainCommand
     }
 
     private static Task<IReadOnlyList<IterationMetrics>> WithProgressAsync(
-        TextWriter error, string what, int iterations, string allocator, Func<Action<IterationMetrics>, Task<IReadOnlyList<IterationMetrics>>> run) =>
+        TextWriter error, string what, int iterations, string allocator, Func<Action<IterationMetrics>, Action<Workers.TrainerJob>, Task<IReadOnlyList<IterationMetrics>>> run) =>
         ConsoleProgress.RunAsync(error, async progress =>
         {
             var task = progress.AddTask($"{what} training ({allocator})", maxValue: iterations);
-            return await run(m =>
+            return await run(
+                m =>
             {
                 task.Value = m.Iteration;
                 task.Description = m.EvalAccuracy is double a
                     ? $"training ({allocator}) eval {a:P0} after {m.Samples} rollouts"
                     : $"training ({allocator}) after {m.Samples} rollouts";
-            });
+            },
+                job =>
+                {
+                    // The warm-up's steps show in the bar while they run; set again, the value makes
+                    // a plain line carry the new description away from a terminal.
+                    if (job.Kind == Workers.TrainerJob.WarmUp)
+                    {
+                        task.Description = FormattableString.Invariant($"warm-up step {job.Step}/{job.Steps}{(job.Loss is double l ? $", loss {l:F3}" : "")}, then training ({allocator})");
+                        task.Value = task.Value;
+                    }
+                });
         });
 
     private static void Summarize(ParseResult result, IReadOnlyList<IterationMetrics> metrics, string output)

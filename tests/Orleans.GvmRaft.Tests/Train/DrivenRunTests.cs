@@ -211,6 +211,38 @@ public sealed class DrivenRunTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task AWatcherHearsTheWarmUpsStepsAndTheCheckpointsBytes()
+    {
+        string set = "watched-set";
+        var prompts = ArithmeticTask.Generate(4, 7, set).Select(p => new PromptDefinition(p.Id, p.Text, p.Answer, VerifierKinds.Exact)).ToList();
+        await new Client.Import.PromptImporter(fixture.Client).ImportAsync(prompts, set: set);
+        var run = fixture.Client.GetGrain<ITrainingRunGrain>("watched-run");
+        await run.CreateAsync(new RunConfig(
+            Budget: 4, BatchSize: 2, Stage1Samples: 2, Iterations: 1, PromptSet: set,
+            Policy: new PolicySettings(WarmupSteps: 60, WarmupExamples: 8, EvalPrompts: 2)));
+        await run.StartAsync();
+
+        var jobs = new List<TrainerJob>();
+        var bytes = new List<(long Done, long All)>();
+        string folder = Path.Combine(Path.GetTempPath(), $"gvm-watched-{Guid.NewGuid():N}");
+        await new Client.Runs.RunWatcher(fixture.Client, "watched-run", folder, onJob: jobs.Add, onDownload: (done, all) => bytes.Add((done, all)))
+            .WatchAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        // The warm-up was seen while it ran (once its step count was known), its steps counted
+        // against 60 and never going back.
+        var warmUp = jobs.Where(j => j.Kind == TrainerJob.WarmUp && j.Steps > 0).ToList();
+        Assert.NotEmpty(warmUp);
+        Assert.All(warmUp, j => Assert.True(j.Steps == 60 && j.Step <= 60, $"step {j.Step}/{j.Steps}"));
+        Assert.Equal(warmUp.Select(j => j.Step).Order(), warmUp.Select(j => j.Step));
+
+        // The final checkpoint's bytes, rising to the whole of the files written.
+        Assert.NotEmpty(bytes);
+        Assert.Equal(bytes[^1].All, bytes[^1].Done);
+        Assert.Equal(Directory.GetFiles(Path.Combine(folder, "checkpoint")).Sum(f => new FileInfo(f).Length), bytes[^1].All);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
     public async Task StartingWithoutAPromptSetIsRefusedWithTheReason()
     {
         var run = fixture.Client.GetGrain<ITrainingRunGrain>("driven-no-set");
