@@ -44,7 +44,7 @@ public static class RunCommand
                 ? await grains.GetGrain<IRolloutQueueGrain>(runId).GetProgressAsync(
                     snapshot.CompletedIterations + 1, snapshot.Step == IterationStep.Estimate ? RolloutStage.Estimate : RolloutStage.Sample)
                 : null;
-            var job = !snapshot.Prepared || snapshot.Step == IterationStep.Update
+            var job = RunWatcher.TrainerWorks(snapshot)
                 ? await PolicyTrainers.For(grains, runId, snapshot.Config.PolicyOrDefault).GetJobAsync()
                 : null;
             Print(result, snapshot, progress, await grains.GetGrain<IWorkerDirectoryGrain>(0).GetWorkersAsync(), job);

@@ -24,7 +24,7 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
         while (true)
         {
             var snapshot = await run.GetSnapshotAsync() ?? throw new Failures.NotFoundException($"unknown run '{runId}'.");
-            if (onJob is not null && (!snapshot.Prepared || snapshot.Step == IterationStep.Update)
+            if (onJob is not null && TrainerWorks(snapshot)
                 && await PolicyTrainers.For(grains, runId, snapshot.Config.PolicyOrDefault).GetJobAsync() is { Done: false } job)
             {
                 onJob(job);
@@ -74,6 +74,10 @@ public sealed class RunWatcher(IGrainFactory grains, string runId, string output
             await Task.Delay(Poll, cancellationToken);
         }
     }
+
+    /// <summary>Whether the run's trainer has a job to show: a running run warming up or updating (a run not started has no trainer yet).</summary>
+    public static bool TrainerWorks(RunSnapshot snapshot) =>
+        snapshot is { Phase: RunPhase.Running } && (!snapshot.Prepared || snapshot.Step == IterationStep.Update);
 
     private static void Record(RunFolder folder, List<IterationMetrics> metrics, IterationMetrics row, int[] histogram, Action<IterationMetrics>? onIteration)
     {

@@ -72,10 +72,10 @@ public sealed class DirectoryCheckpointStore(string root) : ICheckpointStore
     }
 
     /// <inheritdoc />
-    public Task PruneAsync(string runId, StoredCheckpoint current, int keep, CancellationToken cancellationToken = default)
+    public Task PruneAsync(string runId, StoredCheckpoint current, int keep, IReadOnlyCollection<string>? alsoKeep = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(current);
-        return Task.Run(() => Prune(runId, current, keep), cancellationToken);
+        return Task.Run(() => Prune(runId, current, keep, alsoKeep ?? []), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -90,11 +90,11 @@ public sealed class DirectoryCheckpointStore(string root) : ICheckpointStore
         },
         cancellationToken);
 
-    private void Prune(string runId, StoredCheckpoint current, int keep)
+    private void Prune(string runId, StoredCheckpoint current, int keep, IReadOnlyCollection<string> alsoKeep)
     {
         string run = RunFolder(runId);
         var names = Directory.GetDirectories(run).Select(Path.GetFileName).OfType<string>();
-        foreach (string stale in CheckpointNames.Stale(names, Path.GetFileName(current.Location), keep))
+        foreach (string stale in CheckpointNames.Stale(names, Path.GetFileName(current.Location), keep).Except(alsoKeep, StringComparer.Ordinal))
         {
             Directory.Delete(Path.Combine(run, stale), recursive: true);
         }

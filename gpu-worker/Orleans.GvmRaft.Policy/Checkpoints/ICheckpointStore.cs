@@ -28,8 +28,12 @@ public interface ICheckpointStore
     /// <summary>Reads up to <paramref name="count"/> bytes of file <paramref name="name"/> of a version from <paramref name="offset"/>.</summary>
     Task<byte[]> ReadAsync(string location, string name, long offset, int count, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the run's versions older than the newest <paramref name="keep"/>, and everything not <paramref name="current"/> at its version or a staging leftover.</summary>
-    Task PruneAsync(string runId, StoredCheckpoint current, int keep, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Deletes the run's versions older than the newest <paramref name="keep"/>, and everything not
+    /// <paramref name="current"/> at its version or a staging leftover; the versions named in
+    /// <paramref name="alsoKeep"/> (a best version) stay.
+    /// </summary>
+    Task PruneAsync(string runId, StoredCheckpoint current, int keep, IReadOnlyCollection<string>? alsoKeep = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every version and staging leftover of <paramref name="runId"/>, and nothing of any other run.</summary>
     Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default);

@@ -107,7 +107,7 @@ public sealed class BlobCheckpointStore : ICheckpointStore
     }
 
     /// <inheritdoc />
-    public async Task PruneAsync(string runId, StoredCheckpoint current, int keep, CancellationToken cancellationToken = default)
+    public async Task PruneAsync(string runId, StoredCheckpoint current, int keep, IReadOnlyCollection<string>? alsoKeep = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(current);
         string run = CheckpointNames.Run(runId);
@@ -118,7 +118,7 @@ public sealed class BlobCheckpointStore : ICheckpointStore
         }
 
         var versions = blobs.Select(b => b.Split('/')[1]).Distinct(StringComparer.Ordinal);
-        foreach (string stale in CheckpointNames.Stale(versions, Path.GetFileName(current.Location), keep))
+        foreach (string stale in CheckpointNames.Stale(versions, Path.GetFileName(current.Location), keep).Except(alsoKeep ?? [], StringComparer.Ordinal))
         {
             foreach (string blob in blobs.Where(b => b.StartsWith($"{run}/{stale}/", StringComparison.Ordinal)))
             {

@@ -32,6 +32,9 @@ public sealed class CheckpointOptions : IValidatableOptions
     /// <summary>Versions of a run kept in the store; older ones are deleted once a newer one is recorded. At least 2, so workers finishing the previous version's items can still load it.</summary>
     public int Keep { get; set; } = 2;
 
+    /// <summary>Also keep the version with the best held-out accuracy so far, beside the newest <see cref="Keep"/>, until a better one is recorded.</summary>
+    public bool KeepBest { get; set; }
+
     /// <summary>Weights above this size are written as several safetensors shards with an index, as Hugging Face does.</summary>
     public long ShardBytes { get; set; } = 2L << 30;
 

@@ -211,11 +211,16 @@ public sealed class PolicyTrainerGrain(
             s.Version = update.Version;
             s.Checkpoint = new PolicyCheckpoint(update.Version, stored.Location, stored.Hash);
             s.LastUpdate = update;
+            if (update.EvalAccuracy is double accuracy && !(s.BestAccuracy >= accuracy))
+            {
+                (s.Best, s.BestAccuracy) = (s.Checkpoint, accuracy);
+            }
         });
 
         try
         {
-            await store.PruneAsync(RunId, stored, _checkpoints.Keep);
+            string[] best = _checkpoints.KeepBest && state.State.Best is { } kept ? [Path.GetFileName(kept.Location)] : [];
+            await store.PruneAsync(RunId, stored, _checkpoints.Keep, best);
         }
         catch (IOException e)
         {

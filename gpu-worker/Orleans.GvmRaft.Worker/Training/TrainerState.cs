@@ -26,4 +26,12 @@ public sealed class TrainerState
     /// <summary>The current version's files in the checkpoint store.</summary>
     [Id(4)]
     public PolicyCheckpoint? Checkpoint { get; set; }
+
+    /// <summary>The version with the best held-out accuracy so far (the first of equals), kept by pruning when <c>Gvm:Checkpoints:KeepBest</c> is on.</summary>
+    [Id(5)]
+    public PolicyCheckpoint? Best { get; set; }
+
+    /// <summary>The held-out accuracy of <see cref="Best"/>.</summary>
+    [Id(6)]
+    public double? BestAccuracy { get; set; }
 }

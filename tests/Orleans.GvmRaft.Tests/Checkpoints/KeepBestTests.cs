@@ -1,0 +1,78 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.GvmRaft.Client.Cluster;
+using Orleans.GvmRaft.Client.Import;
+using Orleans.GvmRaft.Client.Runs;
+using Orleans.GvmRaft.Policy.Tasks;
+using Orleans.GvmRaft.Prompts;
+using Orleans.GvmRaft.Runs;
+using Orleans.GvmRaft.Silo;
+using Orleans.GvmRaft.Worker.Hosting;
+using Orleans.GvmRaft.Workers;
+
+namespace Orleans.GvmRaft.Tests.Checkpoints;
+
+/// <summary><c>Gvm:Checkpoints:KeepBest</c> on a worker silo of its own: a run's store holds its newest versions and its best.</summary>
+public sealed class KeepBestTests : IAsyncLifetime
+{
+    private readonly string _checkpoints = Path.Combine(Path.GetTempPath(), $"gvm-keep-best-{Guid.NewGuid():N}");
+    private IHost _silo = null!;
+
+    public async Task InitializeAsync()
+    {
+        int[] ports = LoopbackPort.Free(2);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gvm:Silo:SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture),
+            ["Gvm:Silo:GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture),
+            ["Gvm:Silo:ClusterId"] = $"keep-best-{Guid.NewGuid():N}",
+            ["Gvm:Checkpoints:Directory"] = _checkpoints,
+            ["Gvm:Checkpoints:Keep"] = "2",
+            ["Gvm:Checkpoints:KeepBest"] = "true",
+        });
+        builder.Logging.ClearProviders();
+        builder.AddGvmSilo(WorkerRole.Worker, silo => silo.AddGvmWorker(builder.Configuration));
+        _silo = builder.Build();
+        await _silo.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _silo.StopAsync();
+        _silo.Dispose();
+        if (Directory.Exists(_checkpoints))
+        {
+            Directory.Delete(_checkpoints, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TheStoreKeepsTheNewestVersionsAndTheBestByHeldOutAccuracy()
+    {
+        var grains = _silo.Services.GetRequiredService<IGrainFactory>();
+        var prompts = ArithmeticTask.Generate(12, 5, "best").Select(p => new PromptDefinition(p.Id, p.Text, p.Answer, VerifierKinds.Exact)).ToList();
+        await new PromptImporter(grains).ImportAsync(prompts, set: "best-set");
+        var run = grains.GetGrain<ITrainingRunGrain>("best-run");
+        await run.CreateAsync(new RunConfig(
+            Budget: 8, BatchSize: 4, Stage1Samples: 2, Iterations: 6, EvalEvery: 1, PromptSet: "best-set",
+            Policy: new PolicySettings(WarmupSteps: 20, WarmupExamples: 16, EvalPrompts: 24, LearningRate: 3e-3)));
+        await run.StartAsync();
+        string folder = Path.Combine(Path.GetTempPath(), $"gvm-keep-best-run-{Guid.NewGuid():N}");
+        var metrics = await new RunWatcher(grains, "best-run", folder).WatchAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        Directory.Delete(folder, recursive: true);
+
+        // Expected from the run's own metrics: versions 5 and 6, and the first version with the
+        // highest held-out accuracy (version k is iteration k; version 0 is the warm-up's).
+        var best = metrics.Where(m => m.EvalAccuracy is not null).MaxBy(m => m.EvalAccuracy)!;
+        long[] expected = [.. new long[] { 5, 6, best.Iteration }.Distinct().Order()];
+        var stored = Directory.GetDirectories(Path.Combine(_checkpoints, "best-run"))
+            .Select(d => long.Parse(Path.GetFileName(d)[1..7], CultureInfo.InvariantCulture))
+            .Order()
+            .ToArray();
+        Assert.Equal(expected, stored);
+    }
+}
