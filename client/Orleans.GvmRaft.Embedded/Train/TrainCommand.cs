@@ -36,22 +36,38 @@ public static class TrainCommand
         var model = new Option<string?>("--model") { Description = "Train this Hugging Face model directory (config.json, *.safetensors, tokenizer.json, tokenizer_config.json) instead of the arithmetic preset; needs --prompts." };
         var prompts = new Option<string?>("--prompts") { Description = "With --model: the prompt file (JSONL, as gvm import reads it) RL trains on." };
         var eval = new Option<string?>("--eval") { Description = "With --model: held-out prompts (JSONL); default a seeded tenth of --prompts, at most 240." };
+        var resume = new Option<string?>("--resume") { Description = "Go on with the run of this run folder, whose process died or was interrupted (its run.json names the run and the SQLite state file); the other run options are ignored." };
         var config = new Option<string?>("--config") { Description = "With --model: a run configuration file (JSON or YAML, as gvm run start reads it; runId optional) for the policy's prompt format, sampling and update; flags given explicitly override it." };
         var command = new Command("train", "Train a policy with GVM-RAFT (or uniform RAFT++) on an embedded silo: the arithmetic preset, or --model DIR --prompts FILE; writes metrics.jsonl, allocations.jsonl, accuracy.svg and checkpoint/.")
         {
-            allocator, seed, iterations, batch, stage1, budget, evalEvery, warmup, warmupExamples, trainPrompts, learningRate, promptMean, output, model, prompts, eval, config,
+            allocator, seed, iterations, batch, stage1, budget, evalEvery, warmup, warmupExamples, trainPrompts, learningRate, promptMean, output, model, prompts, eval, config, resume,
         };
         var stateOptions = new EmbeddedStateOptions();
         stateOptions.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var error = result.InvocationConfiguration.Error;
+            string? resumable = null;
             try
             {
+                if (result.GetValue(resume) is { } folder)
+                {
+                    resumable = Path.GetFullPath(folder);
+                    var saved = TrainResumeFile.Read(resumable);
+                    await using var embedded = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, new EmbeddedState(Silo.Backends.StorageKind.Sqlite, saved.StateDb));
+                    var resumedConfig = await ResumableRun.PrepareAsync(embedded.Client, saved, line => error.WriteLine(line));
+                    var resumed = await WithProgressAsync(error, "resumed", resumedConfig.Iterations, saved.Arm, (onIteration, onJob) =>
+                        new RunWatcher(embedded.Client, saved.RunId, resumable, line => error.WriteLine(line), onJob).WatchAsync(onIteration, cancellationToken));
+                    Summarize(result, resumed, resumable);
+                    return 0;
+                }
+
                 if (result.GetValue(model) is { } modelDir)
                 {
                     var run = ModelRunFrom(result, modelDir, result.GetValue(prompts), result.GetValue(eval), result.GetValue(config));
-                    await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result));
+                    var modelState = stateOptions.Read(result);
+                    resumable = Resumable(modelState, run.Output, new TrainResumeFile(run.RunId, modelState.SqlitePath, run.Config.Allocator.ToString().ToLowerInvariant()));
+                    await using var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, modelState);
                     var metrics = await WithProgressAsync(error, $"model {Path.GetFileName(Path.GetFullPath(modelDir))}", run.Config.Iterations, run.Config.Allocator.ToString().ToLowerInvariant(), (onIteration, onJob) =>
                         run.RunAsync(cluster.Client, onIteration, line => error.WriteLine(line), cancellationToken, onJob));
                     Summarize(result, metrics, run.Output);
@@ -90,7 +106,9 @@ public static class TrainCommand
                 // A fresh run id: on kept state an earlier run may hold the plain one.
                 settings = settings.WithFreshRunName(DateTimeOffset.UtcNow);
                 settings.Validate();
-                await using (var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, stateOptions.Read(result)))
+                var state = stateOptions.Read(result);
+                resumable = Resumable(state, settings.Output, new TrainResumeFile(settings.RunId, state.SqlitePath, settings.ArmName));
+                await using (var cluster = await EmbeddedSilo.StartAsync(cancellationToken, worker: true, state))
                 {
                     var metrics = await WithProgressAsync(error, $"warm-up ({settings.WarmupSteps} steps), then", settings.Iterations, settings.ArmName, (onIteration, onJob) =>
                         new ArithmeticRun(cluster.Client, settings, line => error.WriteLine(line), onJob).RunAsync(onIteration, cancellationToken));
@@ -103,6 +121,13 @@ public static class TrainCommand
             {
                 error.WriteLine($"gvm-embedded train: {e.Message}");
                 return 2;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                error.WriteLine(resumable is null
+                    ? "gvm-embedded train: interrupted."
+                    : $"gvm-embedded train: interrupted; go on with gvm-embedded train --resume {resumable}");
+                return 130;
             }
         });
         return command;
@@ -156,6 +181,20 @@ public static class TrainCommand
     }
 
     // A model run takes its batch, budget and reuse from --config; of the arms, the allocator kinds apply.
+    // On SQLite state a run folder names its run and state file, so a run whose process dies can
+    // go on (--resume); the folder to resume, or null where the state dies with the process.
+    private static string? Resumable(EmbeddedState state, string output, TrainResumeFile file)
+    {
+        if (state.Storage != Silo.Backends.StorageKind.Sqlite)
+        {
+            return null;
+        }
+
+        string folder = Path.GetFullPath(output);
+        (file with { StateDb = Path.GetFullPath(state.SqlitePath) }).Write(folder);
+        return folder;
+    }
+
     private static AllocatorKind ModelAllocator(string name) =>
         Enum.TryParse<AllocatorKind>(name, ignoreCase: true, out var kind) && Enum.IsDefined(kind)
             ? kind

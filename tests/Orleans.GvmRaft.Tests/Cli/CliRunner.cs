@@ -19,6 +19,9 @@ public static class CliRunner
     /// <summary>Runs <c>gvm</c> with <paramref name="args"/>, cancelled (as by Ctrl-C) through <paramref name="cancellationToken"/>.</summary>
     public static Task<Result> RunAsync(CancellationToken cancellationToken, params string[] args) => CaptureAsync(GvmCli.RunAsync, args, cancellationToken);
 
+    /// <summary>Runs <c>gvm-embedded</c> with <paramref name="args"/>, cancelled (as by Ctrl-C) through <paramref name="cancellationToken"/>.</summary>
+    public static Task<Result> RunEmbeddedAsync(CancellationToken cancellationToken, params string[] args) => CaptureAsync(EmbeddedCli.RunAsync, args, cancellationToken);
+
     /// <summary>Runs <c>gvm-embedded</c> with <paramref name="args"/>.</summary>
     public static Task<Result> RunEmbeddedAsync(params string[] args) => CaptureAsync(EmbeddedCli.RunAsync, args);
 

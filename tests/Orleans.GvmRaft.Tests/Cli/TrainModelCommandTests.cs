@@ -37,6 +37,49 @@ public sealed class TrainModelCommandTests
     }
 
     [Fact]
+    public async Task ARunInterruptedPartWayGoesOnWithResumeAndWritesEveryIteration()
+    {
+        string model = TestTokenizers.CopyQwen2Tiny(Temp());
+        string prompts = CliRunner.TempFile([.. Enumerable.Range(0, 20).Select(i => JsonSerializer.Serialize(new { id = $"resume-{Guid.NewGuid():N}", problem = $"What is {i} + 2?", answer = $"{i + 2}" }))]);
+        string config = Path.Combine(Temp(), "run.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(config)!);
+        File.WriteAllText(config, "budget: 4\nstage1Samples: 2\nevalEvery: 1\npolicy:\n  maxNewTokens: 6\n  miniBatch: 4\n");
+        string output = Temp();
+        string state = Path.Combine(Temp(), "state.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(state)!);
+        string metrics = Path.Combine(output, "metrics.jsonl");
+
+        // Ctrl-C once the first iteration is written: the run's state stays in the SQLite file.
+        using var interrupt = new CancellationTokenSource();
+        var watching = Task.Run(async () =>
+        {
+            while (!File.Exists(metrics) || File.ReadAllLines(metrics).Length < 2)
+            {
+                await Task.Delay(100);
+            }
+
+            await interrupt.CancelAsync();
+        });
+        var first = await CliRunner.RunEmbeddedAsync(interrupt.Token,
+            "train", "--model", model, "--prompts", prompts, "--config", config, "--iterations", "4", "--batch-size", "2", "--state-db", state, "--out", output);
+        await watching;
+        Assert.Equal(130, first.ExitCode);
+        Assert.Contains($"gvm-embedded train: interrupted; go on with gvm-embedded train --resume {Path.GetFullPath(output)}", first.Error);
+        Assert.True(File.ReadAllLines(metrics).Length < 5, "the run finished before it was interrupted");
+
+        var resumed = await CliRunner.RunEmbeddedAsync("train", "--resume", output);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Contains("going on from iteration", resumed.Error);
+        Assert.Equal([0, 1, 2, 3, 4], File.ReadAllLines(metrics).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("iteration").GetInt32()));
+        Assert.True(File.Exists(Path.Combine(output, "checkpoint", "model.safetensors")));
+
+        // A folder that is no run folder is refused with the reason.
+        var refused = await CliRunner.RunEmbeddedAsync("train", "--resume", Temp());
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("run.json does not exist", refused.Error);
+    }
+
+    [Fact]
     public async Task AModelWithoutATokenizerIsRefusedNamingTheFile()
     {
         string model = TestTokenizers.CopyQwen2Tiny(Temp());
