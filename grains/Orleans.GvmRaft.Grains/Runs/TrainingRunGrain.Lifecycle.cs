@@ -49,7 +49,21 @@ public sealed partial class TrainingRunGrain
         // Everything else first and the run's own state last: a delete that fails midway leaves a
         // run that a second delete finishes. Every step is idempotent.
         await Queue.DeleteAsync();
-        await Trainer.DeleteAsync();
+
+        // A run never started has no trainer (and no checkpoints); a started one's trainer lives
+        // on a worker silo, which must be up to delete its checkpoints.
+        if (s.Driven)
+        {
+            try
+            {
+                await Trainer.DeleteAsync();
+            }
+            catch (OrleansException e) when (e.Message.Contains("No active nodes are compatible", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"run '{RunId}' cannot be deleted now: its checkpoints are deleted by its trainer, on a worker silo, and none is up; start one (gvm-worker) and delete it again.", e);
+            }
+        }
+
         await Task.WhenAll(Enumerable.Range(0, PromptIndex.Shards).Select(shard => grains.GetGrain<IPromptIndexGrain>(PromptIndex.ShardKey(RunId, shard)).ClearAsync()));
         int pages = (s.FinishedIterations / IRunHistoryGrain.PageSize) + 1;
         await Task.WhenAll(Enumerable.Range(0, pages).Select(page => grains.GetGrain<IRunHistoryGrain>($"{RunId}/{page}").ClearAsync()));

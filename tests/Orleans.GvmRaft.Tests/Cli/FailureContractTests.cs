@@ -80,6 +80,58 @@ public sealed class FailureContractTests(FailureContractTests.Cluster cluster) :
         Assert.Equal("gvm run start: run 'startable' cannot start: no worker silo in the cluster can host its trainer; start one (gvm-worker, role trainer or both) and start the run again.", Assert.Single(result.ErrorLines()));
     }
 
+    public static TheoryData<string, FailureKind> Exceptions() => new()
+    {
+        // What the Orleans client throws when the silo it talks to stops or dies mid-command (a
+        // silo killed during `run watch` gave the connection failure; see the closing note).
+        { nameof(SiloUnavailableException), FailureKind.SiloStopping },
+        { nameof(Orleans.Runtime.Messaging.ConnectionFailedException), FailureKind.SiloStopping },
+        { nameof(TimeoutException), FailureKind.Timeout },
+        { nameof(Orleans.GvmRaft.Prompts.PromptRowException), FailureKind.BadStoredRow },
+        { "CUDA out of memory", FailureKind.OutOfDeviceMemory },
+        { nameof(NoWorkerSiloException), FailureKind.Refused },
+        { nameof(NotFoundException), FailureKind.NotFound },
+        { nameof(OperationCanceledException), FailureKind.Interrupted },
+        { nameof(NullReferenceException), FailureKind.Unexpected },
+    };
+
+    [Theory]
+    [MemberData(nameof(Exceptions))]
+    public async Task EveryExceptionACommandCanMeetIsItsKindInOneLine(string thrown, FailureKind kind)
+    {
+        // Through the wrapper every cluster command runs in, with a message over two lines.
+        Exception e = thrown switch
+        {
+            nameof(SiloUnavailableException) => new SiloUnavailableException("The target silo became unavailable for message: Request x.\nTarget History is: <S1>."),
+            nameof(Orleans.Runtime.Messaging.ConnectionFailedException) => new Orleans.Runtime.Messaging.ConnectionFailedException("Unable to connect to S127.0.0.1:31000:0,\nwill retry"),
+            nameof(TimeoutException) => new TimeoutException("Response did not arrive on time in 00:00:30\nfor message: Request x."),
+            nameof(Orleans.GvmRaft.Prompts.PromptRowException) => new Orleans.GvmRaft.Prompts.PromptRowException("p", "acceptances", "is 5, more than the 3 attempts"),
+            "CUDA out of memory" => new System.Runtime.InteropServices.ExternalException("CUDA out of memory. Tried to allocate 2.00 GiB\n(GPU 0; 79 GiB total)"),
+            nameof(NoWorkerSiloException) => new NoWorkerSiloException("r"),
+            nameof(NotFoundException) => new NotFoundException("unknown run 'r'."),
+            nameof(OperationCanceledException) => new OperationCanceledException(),
+            _ => new NullReferenceException("Object reference not set to an instance of an object.\n   at X.Y()"),
+        };
+        using var interrupt = new CancellationTokenSource();
+        if (kind == FailureKind.Interrupted)
+        {
+            await interrupt.CancelAsync();
+        }
+
+        var error = new StringWriter();
+        var parsed = new System.CommandLine.RootCommand().Parse([]);
+        parsed.InvocationConfiguration.Error = error;
+        int code = await FailureContract.RunAsync(parsed, "run watch", interrupt.Token, () => Task.FromException<int>(e));
+
+        Assert.Equal(FailureContract.ExitCode(kind), code);
+        string line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("gvm run watch: ", line, StringComparison.Ordinal);
+        if (kind == FailureKind.OutOfDeviceMemory)
+        {
+            Assert.Contains("policy.miniBatch", line, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task TheReadmeShowsTheContractsTable()
     {
