@@ -19,10 +19,8 @@ work=$(mktemp -d)
 silo_pid=""
 trap '[ -n "$silo_pid" ] && kill "$silo_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 
-ports=($(python3 -c 'import socket
-s=[socket.socket() for _ in range(3)]
-[x.bind(("127.0.0.1", 0)) for x in s]
-print(" ".join(str(x.getsockname()[1]) for x in s))'))
+source deploy/lib/services.sh
+ports=($(free_port) $(free_port) $(free_port))
 export ConnectionStrings__Sqlite="Data Source=$work/gvm.db"
 
 "$gvm" prompts generate --count "$prompts" --id-prefix start > "$work/prompts.jsonl"

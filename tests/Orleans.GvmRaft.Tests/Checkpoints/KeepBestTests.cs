@@ -1,17 +1,11 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.GvmRaft.Client.Cluster;
 using Orleans.GvmRaft.Client.Import;
 using Orleans.GvmRaft.Client.Runs;
 using Orleans.GvmRaft.Policy.Tasks;
 using Orleans.GvmRaft.Prompts;
 using Orleans.GvmRaft.Runs;
-using Orleans.GvmRaft.Silo;
-using Orleans.GvmRaft.Worker.Hosting;
-using Orleans.GvmRaft.Workers;
 
 namespace Orleans.GvmRaft.Tests.Checkpoints;
 
@@ -21,24 +15,13 @@ public sealed class KeepBestTests : IAsyncLifetime
     private readonly string _checkpoints = Path.Combine(Path.GetTempPath(), $"gvm-keep-best-{Guid.NewGuid():N}");
     private IHost _silo = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => (_silo, _) = await Workers.WorkerSiloHost.StartAsync(new Dictionary<string, string?>
     {
-        int[] ports = LoopbackPort.Free(2);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Gvm:Silo:SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture),
-            ["Gvm:Silo:GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture),
-            ["Gvm:Silo:ClusterId"] = $"keep-best-{Guid.NewGuid():N}",
-            ["Gvm:Checkpoints:Directory"] = _checkpoints,
-            ["Gvm:Checkpoints:Keep"] = "2",
-            ["Gvm:Checkpoints:KeepBest"] = "true",
-        });
-        builder.Logging.ClearProviders();
-        builder.AddGvmSilo(WorkerRole.Worker, silo => silo.AddGvmWorker(builder.Configuration));
-        _silo = builder.Build();
-        await _silo.StartAsync();
-    }
+        ["Gvm:Silo:ClusterId"] = $"keep-best-{Guid.NewGuid():N}",
+        ["Gvm:Checkpoints:Directory"] = _checkpoints,
+        ["Gvm:Checkpoints:Keep"] = "2",
+        ["Gvm:Checkpoints:KeepBest"] = "true",
+    });
 
     public async Task DisposeAsync()
     {

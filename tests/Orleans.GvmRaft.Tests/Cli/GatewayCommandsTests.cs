@@ -1,11 +1,6 @@
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Orleans.GvmRaft.Client.Cluster;
-using Orleans.GvmRaft.Silo;
-using Orleans.GvmRaft.Worker.Hosting;
-using Orleans.GvmRaft.Workers;
 
 namespace Orleans.GvmRaft.Tests.Cli;
 
@@ -21,25 +16,13 @@ public sealed class GatewayCommandsTests : IAsyncLifetime
     private IHost _silo = null!;
     private int _gatewayPort;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => (_silo, _gatewayPort) = await Workers.WorkerSiloHost.StartAsync(new Dictionary<string, string?>
     {
-        int[] ports = LoopbackPort.Free(2);
-        _gatewayPort = ports[1];
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Gvm:Silo:SiloPort"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Gvm:Silo:GatewayPort"] = _gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Gvm:Silo:ClusterId"] = _clusterId,
+        ["Gvm:Silo:ClusterId"] = _clusterId,
 
-            // Its own store: the run ids here are fixed, and a shared store may hold another run's versions.
-            ["Gvm:Checkpoints:Directory"] = _checkpoints,
-        });
-        builder.Logging.ClearProviders();
-        builder.AddGvmSilo(WorkerRole.Worker, silo => silo.AddGvmWorker(builder.Configuration));
-        _silo = builder.Build();
-        await _silo.StartAsync();
-    }
+        // Its own store: the run ids here are fixed, and a shared store may hold another run's versions.
+        ["Gvm:Checkpoints:Directory"] = _checkpoints,
+    });
 
     public async Task DisposeAsync()
     {
