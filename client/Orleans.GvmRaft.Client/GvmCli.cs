@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
 using Orleans.GvmRaft.Client.Allocate;
 using Orleans.GvmRaft.Client.Cluster;
 using Orleans.GvmRaft.Client.Grade;
@@ -35,17 +34,25 @@ public static class GvmCli
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
         InvokeAsync(Create(), args, output, error, cancellationToken);
 
-    /// <summary>Parses <paramref name="args"/> against <paramref name="root"/> and runs the command, writing to the given streams.</summary>
-    public static Task<int> InvokeAsync(RootCommand root, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    /// <summary>Parses <paramref name="args"/> against <paramref name="root"/> and runs the command, writing to the given streams; <paramref name="program"/> names it in usage errors.</summary>
+    public static Task<int> InvokeAsync(RootCommand root, string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default, string program = "gvm")
     {
         ArgumentNullException.ThrowIfNull(root);
         var result = root.Parse(args);
 
-        // A usage error goes to standard error alone: commands like allocate promise that standard
-        // output carries data and nothing else, and a help page there would be read as data.
-        if (result.Action is ParseErrorAction parseError)
+        // A usage error is a refusal of the failure contract: one line on standard error (never a
+        // help page on standard output, which commands like allocate keep for data) and exit code 2.
+        if (result.Errors.Count > 0)
         {
-            parseError.ShowHelp = false;
+            var names = new List<string>();
+            for (var command = result.CommandResult; command.Parent is System.CommandLine.Parsing.CommandResult parent; command = parent)
+            {
+                names.Insert(0, command.Command.Name);
+            }
+
+            string where = names.Count == 0 ? program : $"{program} {string.Join(' ', names)}";
+            error.WriteLine($"{where}: {string.Join(" ", result.Errors.Select(e => e.Message))} (--help lists the options)");
+            return Task.FromResult(Failures.FailureContract.ExitCode(Failures.FailureKind.Refused));
         }
 
         return result.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);

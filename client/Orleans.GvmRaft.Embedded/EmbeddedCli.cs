@@ -20,5 +20,5 @@ public static class EmbeddedCli
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
-        GvmCli.InvokeAsync(Create(), args, output, error, cancellationToken);
+        GvmCli.InvokeAsync(Create(), args, output, error, cancellationToken, "gvm-embedded");
 }

@@ -3,14 +3,14 @@ namespace Orleans.GvmRaft.Silo;
 /// <summary>
 /// Finds secrets among a process's command-line settings, which other users of the machine can
 /// read (ps): a value holding a password, an account key, a shared access signature or a token,
-/// whatever its setting, and any setting whose name ends in Password, Secret or Token. A connection
+/// whatever its setting, and any setting whose name ends in Password, Secret, Token or Key (ApiKey, AccountKey). A connection
 /// string that is only a file path (<c>Data Source=state.db</c>) is not a secret.
 /// </summary>
 public static class CommandLineSecrets
 {
     // Keys of connection strings (Npgsql, StackExchange.Redis, Azure Storage) whose values are secret.
     private static readonly string[] SecretParts = ["password=", "pwd=", "accountkey=", "sharedaccesssignature=", "sig=", "token="];
-    private static readonly string[] SecretNames = ["password", "secret", "token"];
+    private static readonly string[] SecretNames = ["password", "secret", "token", "key"];
 
     /// <summary>The settings in <paramref name="args"/> (as <c>--Key value</c>, <c>--Key=value</c> or <c>Key=value</c>) that hold a secret, by name.</summary>
     public static IReadOnlyList<string> Find(string[] args)

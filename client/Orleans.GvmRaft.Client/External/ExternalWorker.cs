@@ -40,7 +40,7 @@ public sealed class ExternalWorker(
             bool worked = await DrainAsync();
             var snapshot = await run.GetSnapshotAsync() ?? throw new InvalidOperationException($"unknown run '{runId}'.");
             progress?.Invoke(snapshot);
-            if (snapshot.Phase is RunPhase.Completed or RunPhase.Failed)
+            if (snapshot.Phase is RunPhase.Completed or RunPhase.Failed or RunPhase.Stopped)
             {
                 return snapshot;
             }

@@ -22,8 +22,9 @@ public static class RunCommand
             DefaultValueFactory = _ => 0,
         };
         var start = new Command("start", "Create a run from a configuration file and start it; its grain drives the iterations on the cluster's worker silos.") { config, waitForWorker };
-        start.SetAction((result, ct) => RunAsync(result, "start", cluster, ct, async grains =>
+        start.SetAction((result, ct) => FailureContract.RunAsync(result, "run start", ct, async () =>
         {
+            // The configuration first: a bad one is refused (exit 2) even with no silo up.
             double wait = result.GetValue(waitForWorker);
             if (!(wait >= 0 && wait <= 86400))
             {
@@ -31,7 +32,8 @@ public static class RunCommand
             }
 
             var (runId, runConfig) = RunConfigFile.Read(result.GetValue(config)!);
-            var run = grains.GetGrain<ITrainingRunGrain>(runId);
+            await using var connection = await cluster.ConnectAsync(result, ct);
+            var run = connection.Client.GetGrain<ITrainingRunGrain>(runId);
             await run.CreateAsync(runConfig);
             Print(result, await StartWhenAWorkerJoinsAsync(result, run, TimeSpan.FromSeconds(wait), ct), null, []);
             return 0;
@@ -139,7 +141,8 @@ public static class RunCommand
             {
                 if (!told)
                 {
-                    result.InvocationConfiguration.Error.WriteLine($"gvm run start: no worker silo yet; waiting up to {wait.TotalSeconds:F0} s for one to join.");
+                    // Standard output: a start that then fails still says one line on standard error.
+                    result.InvocationConfiguration.Output.WriteLine($"gvm run start: no worker silo yet; waiting up to {wait.TotalSeconds:F0} s for one to join.");
                     told = true;
                 }
 
@@ -192,7 +195,8 @@ public static class RunCommand
 
         if (s.ExcludedCount > 0)
         {
-            lines.Add($"  left out, never trained on ({s.ExcludedCount}): {string.Join("; ", (s.Excluded ?? []).Take(3))}{(s.ExcludedCount > 3 ? "; …" : "")}");
+            int listed = s.Excluded?.Length ?? 0;
+            lines.Add($"  left out, never trained on ({listed} prompts{(s.ExcludedCount > listed ? $", {s.ExcludedCount} exclusions in all" : "")}): {string.Join("; ", (s.Excluded ?? []).Take(3))}{(listed > 3 ? "; …" : "")}");
         }
 
         if (s.LastError is { } error)

@@ -163,9 +163,11 @@ public sealed class PolicyTrainerGrain(
         // it does not publish a version after its run's checkpoints are gone.
         var running = jobs.Find(RunId);
         jobs.Release(RunId);
-        if (running is not null)
+        if (running is not null && await Task.WhenAny(running.Result, Task.Delay(DeleteWait)) != running.Result)
         {
-            await Task.WhenAny(running.Result, Task.Delay(DeleteWait));
+            // Still evaluating or writing: its version is deleted too once it ends.
+            string runId = RunId;
+            _ = running.Result.ContinueWith(_ => store.DeleteRunAsync(runId), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
         }
 
         await store.DeleteRunAsync(RunId);
@@ -211,7 +213,8 @@ public sealed class PolicyTrainerGrain(
             s.Version = update.Version;
             s.Checkpoint = new PolicyCheckpoint(update.Version, stored.Location, stored.Hash);
             s.LastUpdate = update;
-            if (update.EvalAccuracy is double accuracy && !(s.BestAccuracy >= accuracy))
+            // Tracked only while kept: a best found before KeepBest was on may be pruned already.
+            if (_checkpoints.KeepBest && update.EvalAccuracy is double accuracy && !(s.BestAccuracy >= accuracy))
             {
                 (s.Best, s.BestAccuracy) = (s.Checkpoint, accuracy);
             }

@@ -70,7 +70,11 @@ public sealed partial class TrainingRunGrain
         await AnnounceAsync(false);
         await ForgetReminderAsync();
         StopDriving();
-        await state.ClearStateAsync();
+
+        // A tombstone, not an empty row: the prompts' visits still carry this run's id. A failed
+        // write shows the stored run again, and the delete can be run again.
+        state.State = new TrainingRunState { Deleted = true };
+        await state.WriteOrRestoreAsync(this);
         GvmMetrics.ForgetRun(RunId);
         logger.LogInformation("run {RunId}: deleted", RunId);
         DeactivateOnIdle();

@@ -51,6 +51,11 @@ public sealed partial class TrainingRunGrain(
 
         // Checked for new runs only: a run stored before the rule existed stays reachable.
         RunIds.Validate(RunId);
+        if (state.State.Deleted)
+        {
+            throw new InvalidOperationException($"run id '{RunId}' belonged to a deleted run, whose visits its prompts still record under that id: give the new run another id.");
+        }
+
 
         await CommitAsync(s =>
         {

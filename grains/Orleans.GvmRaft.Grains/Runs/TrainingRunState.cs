@@ -134,7 +134,14 @@ public sealed class TrainingRunState
     [Id(29)]
     public Dictionary<string, string> Excluded { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>How many prompts the run left out, counting those beyond the kept ones (each counted once while kept).</summary>
+    /// <summary>How many exclusions the run met: each kept prompt once; past the kept ones, a prompt left out again (a later stage or epoch) counts again.</summary>
     [Id(30)]
     public int ExcludedCount { get; set; }
+
+    /// <summary>
+    /// The run was deleted: everything else is gone, and the id is not given to a new run, whose
+    /// history allocators would read the deleted run's visits on the prompts as its own.
+    /// </summary>
+    [Id(31)]
+    public bool Deleted { get; set; }
 }

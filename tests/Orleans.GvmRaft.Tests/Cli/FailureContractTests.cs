@@ -73,6 +73,19 @@ public sealed class FailureContractTests(FailureContractTests.Cluster cluster) :
     }
 
     [Fact]
+    public async Task AUsageErrorIsARefusalInOneLine()
+    {
+        var missing = await CliRunner.RunAsync("run", "start");
+        Assert.Equal(FailureContract.ExitCode(FailureKind.Refused), missing.ExitCode);
+        Assert.StartsWith("gvm run start: ", Assert.Single(missing.ErrorLines()), StringComparison.Ordinal);
+        Assert.Empty(missing.Output);
+
+        var malformed = await CliRunner.RunEmbeddedAsync("train", "--iterations", "many");
+        Assert.Equal(FailureContract.ExitCode(FailureKind.Refused), malformed.ExitCode);
+        Assert.StartsWith("gvm-embedded train: ", Assert.Single(malformed.ErrorLines()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartingARunWithNoWorkerSiloIsRefusedNamingWhatToStart()
     {
         var result = await CliRunner.RunAsync(["run", "start", "--config", cluster.StartableRun, "--gateway-port", cluster.Port, "--cluster-id", cluster.ClusterId]);

@@ -149,6 +149,11 @@ public sealed class GatewayCommandsTests : IAsyncLifetime
         }
 
         Assert.Equal(1, (await Gvm("prompts", "top", "--run", "cli-run")).ExitCode);
+
+        // The id stays taken: the prompts' visits still carry it.
+        var reused = await Gvm("run", "start", "--config", config);
+        Assert.Equal(2, reused.ExitCode);
+        Assert.Contains("belonged to a deleted run", reused.Error);
         Assert.Equal(before, (await Gvm("prompt", "show", "cli-1")).Output);
         Assert.Contains("\"attempts\": ", before);
         Assert.DoesNotContain("\"attempts\": 0,", before);

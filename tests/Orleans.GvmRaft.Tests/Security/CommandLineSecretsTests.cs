@@ -12,6 +12,7 @@ public sealed class CommandLineSecretsTests
     [InlineData("--Gvm:Checkpoints:Url", "https://a.blob.core.windows.net/c?sv=2024-01-01&sig=abc")]
     [InlineData("--Gvm:Silo:Tls:Password=hunter2")]
     [InlineData("--Gvm:Api:BearerToken", "abc")]
+    [InlineData("--Gvm:Telemetry:ApiKey", "abc123")]
     [InlineData("/ConnectionStrings:PostgreSql", "Server=db;Pwd=x")]
     public void ASecretIsFoundWhateverItsSetting(params string[] args) =>
         Assert.Equal([args[0].Split('=')[0].TrimStart('-', '/')], CommandLineSecrets.Find(args));
@@ -22,5 +23,6 @@ public sealed class CommandLineSecretsTests
     [InlineData("--Gvm:Silo:GatewayPort", "30001", "--Gvm:Silo:Tls:CertificatePath", "/etc/gvm/tls.pem")]
     [InlineData("--ConnectionStrings:Redis", "localhost:6379")]
     [InlineData("--Gvm:Worker:MaxTokens", "512")]
+    [InlineData("--Gvm:Silo:Tls:KeyPath", "/etc/gvm/tls.key")]
     public void APathOrPlainSettingIsNot(params string[] args) => Assert.Empty(CommandLineSecrets.Find(args));
 }
