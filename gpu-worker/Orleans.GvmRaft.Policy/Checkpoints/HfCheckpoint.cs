@@ -149,7 +149,11 @@ public static class HfCheckpoint
                     $"{folder}: tensor '{name}' has shape [{string.Join(", ", source.shape)}], expected [{string.Join(", ", parameter.shape)}].");
             }
 
-            parameter.copy_(source.to(parameter.dtype));
+            // Held in a variable until the copy returns: TorchSharp passes only the handle, so a
+            // temporary argument's wrapper can be finalized (its native tensor freed) while the
+            // native copy still reads it. That race crashed a worker's load (docs/benchmarks.md).
+            using var converted = source.to(parameter.dtype);
+            parameter.copy_(converted);
         }
     }
 }
