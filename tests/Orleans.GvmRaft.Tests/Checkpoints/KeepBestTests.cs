@@ -23,15 +23,7 @@ public sealed class KeepBestTests : IAsyncLifetime
         ["Gvm:Checkpoints:KeepBest"] = "true",
     });
 
-    public async Task DisposeAsync()
-    {
-        await _silo.StopAsync();
-        _silo.Dispose();
-        if (Directory.Exists(_checkpoints))
-        {
-            Directory.Delete(_checkpoints, recursive: true);
-        }
-    }
+    public Task DisposeAsync() => Workers.WorkerSiloHost.StopAsync(_silo, _checkpoints);
 
     [Fact]
     public async Task TheStoreKeepsTheNewestVersionsAndTheBestByHeldOutAccuracy()

@@ -28,4 +28,16 @@ public static class WorkerSiloHost
         await host.StartAsync();
         return (host, ports[1]);
     }
+
+    /// <summary>Stops and disposes <paramref name="host"/>, then removes its checkpoint folder <paramref name="checkpoints"/>.</summary>
+    public static async Task StopAsync(IHost host, string checkpoints)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        await host.StopAsync();
+        host.Dispose();
+        if (Directory.Exists(checkpoints))
+        {
+            Directory.Delete(checkpoints, recursive: true);
+        }
+    }
 }
